@@ -1,0 +1,24 @@
+/** Every collection Mailroom writes. One list, so indexes, tests and a reset know them all. */
+export const collectionNames = {
+  tickets: 'tickets',
+  ticketComments: 'ticket_comments',
+  objects: 'objects',
+  counters: 'counters',
+  mailLedger: 'mail_ledger',
+  knownMessages: 'known_messages',
+  deltaState: 'delta_state',
+  jobRuns: 'job_runs',
+  jobOverrides: 'job_overrides',
+  outbox: 'outbox',
+  tokenCache: 'token_cache',
+  appointments: 'appointments',
+  calendarEvents: 'calendar_events',
+  calendarState: 'calendar_state',
+  rooms: 'rooms',
+  roomReservations: 'room_reservations',
+} as const;
+
+export type CollectionName = (typeof collectionNames)[keyof typeof collectionNames];
+
+/** GridFS bucket for raw MIME and attachments. */
+export const filesBucketName = 'files';

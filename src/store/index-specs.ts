@@ -1,0 +1,31 @@
+import type { IndexDirection } from 'mongodb';
+import { collectionNames as c, type CollectionName } from './collection-names.ts';
+
+export interface IndexSpec {
+  collection: CollectionName;
+  key: Record<string, IndexDirection>;
+  name: string;
+  unique?: boolean;
+}
+
+/**
+ * Only plain and unique indexes: FerretDB 1.24 lacks partial, sparse, TTL and collation indexes, and we must run on it.
+ * Unique indexes carry the idempotency keys that make every job write safe to repeat.
+ */
+export const indexSpecs: readonly IndexSpec[] = [
+  { collection: c.tickets, key: { number: 1 }, name: 'number_unique', unique: true },
+  { collection: c.tickets, key: { createdFrom: 1 }, name: 'created_from_unique', unique: true },
+  { collection: c.tickets, key: { updatedAt: -1 }, name: 'updated_at' },
+  { collection: c.ticketComments, key: { key: 1 }, name: 'key_unique', unique: true },
+  { collection: c.ticketComments, key: { ticketNumber: 1, createdAt: 1 }, name: 'ticket_created' },
+  { collection: c.objects, key: { key: 1 }, name: 'key_unique', unique: true },
+  { collection: c.objects, key: { type: 1, createdAt: -1 }, name: 'type_created' },
+  { collection: c.mailLedger, key: { job: 1, status: 1 }, name: 'job_status' },
+  { collection: c.knownMessages, key: { ticketNumber: 1 }, name: 'ticket' },
+  { collection: c.jobRuns, key: { job: 1, startedAt: -1 }, name: 'job_started' },
+  { collection: c.jobRuns, key: { startedAt: -1 }, name: 'started' },
+  { collection: c.outbox, key: { status: 1, notBefore: 1 }, name: 'status_not_before' },
+  { collection: c.appointments, key: { resource: 1 }, name: 'resource' },
+  { collection: c.calendarEvents, key: { user: 1, start: 1 }, name: 'user_start' },
+  { collection: c.roomReservations, key: { room: 1, start: 1 }, name: 'room_start' },
+];

@@ -1,0 +1,77 @@
+import { GridFSBucket, MongoClient, type Collection, type Db, type Document } from 'mongodb';
+import type { Logger } from '../log/index.ts';
+import { filesBucketName, type CollectionName } from './collection-names.ts';
+import { indexSpecs } from './index-specs.ts';
+import { withStoreErrors } from './map-mongo-error.ts';
+import { startEmbeddedServer, type EmbeddedKind, type EmbeddedServer } from './embedded/start-embedded-server.ts';
+
+export interface Store {
+  readonly client: MongoClient;
+  readonly db: Db;
+  /** Where the data lives: the user's server, or which embedded server we started. */
+  readonly origin: 'uri' | EmbeddedKind;
+  readonly uri: string;
+  collection<T extends Document = Document>(name: CollectionName): Collection<T>;
+  files(): GridFSBucket;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** A user's MONGODB_URI always wins over the embedded server. */
+  uri?: string | undefined;
+  dbName: string;
+  logger: Logger;
+  /** Needed only when no uri is given. */
+  embedded?: { dataDir: string; cacheDir: string; pathVariable: string | undefined; port?: number };
+  /** How long to wait for an unreachable server before an operation fails (ms). */
+  serverSelectionTimeoutMs?: number;
+}
+
+/** Creates every index idempotently: createIndex with the same name and spec is a no-op on a second start. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  for (const spec of indexSpecs) {
+    await withStoreErrors(`create index ${spec.collection}.${spec.name}`, () =>
+      db.collection(spec.collection).createIndex(spec.key, { name: spec.name, ...(spec.unique ? { unique: true } : {}) }),
+    );
+  }
+}
+
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  let embedded: EmbeddedServer | undefined;
+  let uri = options.uri;
+  if (uri === undefined || uri === '') {
+    if (!options.embedded) throw new Error('openStore: neither a uri nor embedded options were given');
+    embedded = await startEmbeddedServer({ ...options.embedded, onProgress: (line) => options.logger.info(line) });
+    options.logger.info(`embedded database (${embedded.kind}) listening at ${embedded.uri}`, { dataDir: embedded.dataDir });
+    uri = embedded.uri;
+  }
+  const client = new MongoClient(uri, {
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000,
+    // FerretDB 1.24 does not implement retryable writes; our writes are idempotent by key instead.
+    retryWrites: false,
+    appName: 'mailroom',
+  });
+  try {
+    await withStoreErrors('connect to the database', () => client.connect());
+    const db = client.db(options.dbName);
+    await ensureIndexes(db);
+    const origin = embedded?.kind ?? 'uri';
+    const effectiveUri = uri;
+    return {
+      client,
+      db,
+      origin,
+      uri: effectiveUri,
+      collection: <T extends Document = Document>(name: CollectionName) => db.collection<T>(name),
+      files: () => new GridFSBucket(db, { bucketName: filesBucketName }),
+      close: async () => {
+        await client.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    await embedded?.stop();
+    throw error;
+  }
+}
