@@ -16,7 +16,7 @@ let ajv: Ajv | undefined;
 /** Loads every schema in src/config/schemas once, on first use (never on import). */
 function registry(): Ajv {
   if (ajv) return ajv;
-  const instance = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, useDefaults: false });
+  const instance = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, useDefaults: false });
   addFormats(instance);
   instance.addKeyword({ keyword: 'x-example' });
   for (const name of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json')).sort()) {

@@ -51,10 +51,9 @@ test('the client reconnects after the server restarts', async (t) => {
   const dedicated = await startDedicatedServer();
   const { port, dataDir } = dedicated.server;
   const store = await openStore({ uri: dedicated.server.uri, dbName: 'reconnect', logger: createSilentLogger(), serverSelectionTimeoutMs: 20_000 });
-  let restarted: Awaited<ReturnType<typeof startDedicatedServer>> | undefined;
   t.teardown(async () => {
     await store.close();
-    await restarted?.cleanup();
+    await dedicated.cleanup();
   });
   await store.collection('tickets').insertOne({ number: 1, createdFrom: 'x' });
   await dedicated.server.stop();
@@ -65,7 +64,8 @@ test('the client reconnects after the server restarts', async (t) => {
     }),
   );
   t.true(isAppError(down, 'STORE_UNAVAILABLE'));
-  restarted = await startDedicatedServer(port, dataDir);
+  const restarted = await startDedicatedServer(port, dataDir);
+  t.teardown(() => restarted.cleanup());
   const again = await store.collection('tickets').findOne({ number: 1 });
   t.is(again?.createdFrom, 'x');
 });

@@ -1,0 +1,15 @@
+import type { Environment } from '../config/read-environment.ts';
+import type { MailroomConfig } from '../config/load-config.ts';
+
+/** What a command gets from the composition root: output streams, the environment snapshot, config on demand. */
+export interface CliDeps {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+  env: Environment;
+  /** True when stdout is a terminal: progress bars and colours only then. */
+  isTTY: boolean;
+  loadConfig(): Promise<MailroomConfig>;
+  /** A command's result when it is not a plain success (e.g. 1 when a connection test step failed). */
+  setExitCode(code: number): void;
+}

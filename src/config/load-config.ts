@@ -1,0 +1,129 @@
+import { readdir } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { configInvalid, type ConfigProblem } from './config-problem.ts';
+import type { ConnectionConfig } from './connection-config.ts';
+import type { JobConfig, MailJobConfig } from './job-config.ts';
+import { parseSchedule } from './check-schedule.ts';
+import { readJsonFile } from './read-json-file.ts';
+import type { Environment } from './read-environment.ts';
+import { validateWithSchema } from './schema-registry.ts';
+
+export interface MailroomConfig {
+  /** The project folder holding schedules/ and rules/; relative paths in config resolve against it. */
+  readonly root: string;
+  readonly env: Environment;
+  readonly connections: readonly ConnectionConfig[];
+  readonly jobs: readonly JobConfig[];
+  /** Rule set name → file path, for every rules/*.json that is a rule set. */
+  readonly ruleSets: Readonly<Record<string, string>>;
+  /** rules/notifications.json when present. */
+  readonly notificationsFile: string | null;
+}
+
+export interface LoadConfigOptions {
+  root: string;
+  env: Environment;
+}
+
+async function listJson(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function withMailDefaults(raw: Record<string, unknown>, file: string): MailJobConfig {
+  const post = (raw.postActions ?? {}) as Partial<MailJobConfig['postActions']>;
+  const limits = (raw.limits ?? {}) as Partial<MailJobConfig['limits']>;
+  return {
+    ...(raw as unknown as MailJobConfig),
+    file,
+    enabled: (raw.enabled as boolean | undefined) ?? true,
+    schedule: (raw.schedule as string | undefined) ?? '5 minutes',
+    folder: (raw.folder as string | undefined) ?? 'Inbox',
+    rules: (raw.rules as string | undefined) ?? 'default',
+    postActions: { markRead: post.markRead ?? true, flag: post.flag ?? false, categories: post.categories ?? [], ...post },
+    limits: { messagesPerRun: limits.messagesPerRun ?? 1000, attachmentMaxBytes: limits.attachmentMaxBytes ?? 26_214_400, maxAttempts: limits.maxAttempts ?? 3 },
+  };
+}
+
+/**
+ * Reads and validates every file in schedules/ and the list of rule sets in rules/, reporting all problems at once.
+ * Rule expressions are compiled by src/rules; here a rule file only has to exist and be JSON.
+ * Throws AppError CONFIG_INVALID listing file, JSON pointer and reason for each problem.
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<MailroomConfig> {
+  const problems: ConfigProblem[] = [];
+  const connections: ConnectionConfig[] = [];
+  const jobs: JobConfig[] = [];
+  const jobPointers = new Map<JobConfig, string>();
+  const connectionFiles = new Map<string, string>();
+  const jobFiles = new Map<string, string>();
+  const display = (file: string): string => relative(options.root, file) || file;
+
+  for (const path of await listJson(join(options.root, 'schedules'))) {
+    const file = display(path);
+    const read = await readJsonFile(path);
+    if (!read.ok) {
+      problems.push({ ...read.problem, file });
+      continue;
+    }
+    const found = validateWithSchema('schedule-file.schema.json', read.value, file);
+    if (found.length > 0) {
+      problems.push(...found);
+      continue;
+    }
+    const doc = read.value as { connections?: ConnectionConfig[]; jobs?: Record<string, unknown>[] };
+    (doc.connections ?? []).forEach((connection, index) => {
+      const seen = connectionFiles.get(connection.name);
+      if (seen) problems.push({ file, pointer: `/connections/${index}/name`, message: `connection "${connection.name}" is also defined in ${seen}` });
+      connectionFiles.set(connection.name, file);
+      connections.push(connection);
+    });
+    (doc.jobs ?? []).forEach((raw, index) => {
+      const name = raw.name as string;
+      const seen = jobFiles.get(name);
+      if (seen) problems.push({ file, pointer: `/jobs/${index}/name`, message: `job "${name}" is also defined in ${seen}` });
+      jobFiles.set(name, file);
+      const schedule = parseSchedule((raw.schedule as string | undefined) ?? '5 minutes');
+      if ('error' in schedule) problems.push({ file, pointer: `/jobs/${index}/schedule`, message: schedule.error });
+      const job = withMailDefaults(raw, file);
+      jobs.push(job);
+      jobPointers.set(job, `/jobs/${index}`);
+    });
+  }
+
+  const ruleSets: Record<string, string> = {};
+  let notificationsFile: string | null = null;
+  for (const path of await listJson(join(options.root, 'rules'))) {
+    const name = basename(path, '.json');
+    if (name === 'notifications') notificationsFile = path;
+    else ruleSets[name] = path;
+    const read = await readJsonFile(path);
+    if (!read.ok) problems.push({ ...read.problem, file: display(path) });
+    else if (name !== 'notifications') problems.push(...validateWithSchema('rule-set.schema.json', read.value, display(path)));
+  }
+
+  for (const job of jobs) {
+    const pointer = jobPointers.get(job) ?? '';
+    if (!connectionFiles.has(job.connection)) {
+      problems.push({ file: job.file, pointer: `${pointer}/connection`, message: `no connection named "${job.connection}" (known: ${[...connectionFiles.keys()].join(', ') || 'none'})` });
+    }
+    if (job.type === 'mail' && !(job.rules in ruleSets)) {
+      problems.push({ file: job.file, pointer: `${pointer}/rules`, message: `no rule set rules/${job.rules}.json` });
+    }
+  }
+
+  if (problems.length > 0) throw configInvalid(problems);
+  return deepFreeze({ root: options.root, env: options.env, connections, jobs, ruleSets, notificationsFile });
+}

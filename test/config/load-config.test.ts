@@ -1,0 +1,76 @@
+import test from 'ava';
+import { isAppError } from '../../src/core/index.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import type { ConfigProblem } from '../../src/config/config-problem.ts';
+import { makeTempProject } from '../helpers/temp-project.ts';
+
+const connection = { name: 'demo', tenantId: '11111111-2222-3333-4444-555555555555', clientId: '66666666-7777-8888-9999-000000000000', credential: { clientSecret: { env: 'DEMO_SECRET' } } };
+const ruleSet = JSON.stringify({ name: 'default', preprocess: [], rules: [{ name: 'all', action: 'create-ticket' }] });
+
+async function problemsOf(files: Record<string, string>): Promise<ConfigProblem[]> {
+  const project = await makeTempProject(files);
+  try {
+    await loadConfig({ root: project.dir, env: {} });
+    return [];
+  } catch (error) {
+    if (!isAppError(error, 'CONFIG_INVALID')) throw error;
+    return error.details.problems as ConfigProblem[];
+  } finally {
+    await project.cleanup();
+  }
+}
+
+test('a valid project loads with defaults applied and frozen', async (t) => {
+  const project = await makeTempProject({
+    'schedules/a.json': JSON.stringify({ connections: [connection], jobs: [{ name: 'support', type: 'mail', connection: 'demo', mailbox: 'support@contoso.example' }] }),
+    'rules/default.json': ruleSet,
+  });
+  t.teardown(() => project.cleanup());
+  const config = await loadConfig({ root: project.dir, env: {} });
+  const job = config.jobs[0]!;
+  t.is(job.schedule, '5 minutes');
+  t.is(job.folder, 'Inbox');
+  t.is(job.rules, 'default');
+  t.true(job.postActions.markRead);
+  t.is(job.limits.maxAttempts, 3);
+  t.true(Object.isFrozen(job));
+  t.throws(() => {
+    (job as { folder: string }).folder = 'x';
+  });
+});
+
+test('problems in several files are reported together with file, pointer and reason', async (t) => {
+  const problems = await problemsOf({
+    'schedules/a.json': JSON.stringify({ connections: [connection], jobs: [{ name: 'support', type: 'mail', connection: 'demo' }] }),
+    'schedules/b.json': '{ "jobs": [ }',
+    'rules/default.json': ruleSet,
+  });
+  t.deepEqual(problems.map((p) => [p.file, p.pointer]), [
+    ['schedules/a.json', '/jobs/0'],
+    ['schedules/b.json', ''],
+  ]);
+  t.regex(problems[0]!.message, /mailbox/);
+  t.is(problems[1]!.line, 1);
+  t.regex(problems[1]!.message, /JSON syntax error/);
+});
+
+test('cross-file references are checked: unknown connection, missing rule set, duplicate names, bad schedule', async (t) => {
+  const job = { name: 'support', type: 'mail', connection: 'nope', mailbox: 'a@b.c', rules: 'missing', schedule: 'every blue moon' };
+  const problems = await problemsOf({
+    'schedules/a.json': JSON.stringify({ connections: [connection], jobs: [job] }),
+    'schedules/b.json': JSON.stringify({ connections: [connection] }),
+  });
+  const byPointer = Object.fromEntries(problems.map((p) => [`${p.file}#${p.pointer}`, p.message]));
+  t.regex(byPointer['schedules/a.json#/jobs/0/connection'] ?? '', /no connection named "nope"/);
+  t.regex(byPointer['schedules/a.json#/jobs/0/rules'] ?? '', /rules\/missing\.json/);
+  t.regex(byPointer['schedules/a.json#/jobs/0/schedule'] ?? '', /neither an interval/);
+  t.regex(byPointer['schedules/b.json#/connections/0/name'] ?? '', /also defined in schedules\/a\.json/);
+});
+
+test('unknown fields and wrong enum values are named precisely', async (t) => {
+  const problems = await problemsOf({
+    'schedules/a.json': JSON.stringify({ connections: [connection], jobs: [{ name: 'support', type: 'mial', connection: 'demo', mailbox: 'a@b.c' }], job: [] }),
+  });
+  t.true(problems.some((p) => p.pointer === '/job' && /unknown field/.test(p.message)));
+  t.true(problems.some((p) => p.pointer === '/jobs/0/type' && /must be one of "mail"/.test(p.message)));
+});
