@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../core/index.ts';
+import { AppError } from '../core/index.ts';
+import { collectionNames, withStoreErrors, type Store } from '../store/index.ts';
+import type { JobRunItem, JobRunRecord, JobRunStatus } from './job-run-record.ts';
+
+const MAX_ITEMS = 5000;
+const FLUSH_EVERY_ITEMS = 200;
+
+export interface JobRun {
+  readonly id: string;
+  readonly job: string;
+  addItem(item: JobRunItem): void;
+  count(name: string, by?: number): void;
+  note(text: string): void;
+  /** Writes buffered items and counts now (done automatically every few hundred items). */
+  flush(): Promise<void>;
+  finish(outcome: { status?: JobRunStatus; error?: { code: string; message: string; hint?: string } | null; graph?: { requests: number; operations: number } }): Promise<JobRunRecord>;
+  snapshot(): Readonly<{ counts: Record<string, number>; items: number }>;
+}
+
+export interface ListRunsQuery {
+  job?: string;
+  limit?: number;
+}
+
+export interface JobResults {
+  start(job: string, type: string, worker?: string | null): Promise<JobRun>;
+  list(query?: ListRunsQuery): Promise<JobRunRecord[]>;
+  get(id: string): Promise<JobRunRecord>;
+  /** The latest run of each named job, for `jobs list`. */
+  latest(jobs: readonly string[]): Promise<Map<string, JobRunRecord>>;
+}
+
+/** Status when the caller does not set one: failed items make a run partial, not failed. */
+function derivedStatus(counts: Record<string, number>): JobRunStatus {
+  return (counts.failed ?? 0) + (counts.quarantined ?? 0) > 0 ? 'partial' : 'succeeded';
+}
+
+export function createJobResults(store: Store, clock: Clock): JobResults {
+  const runs = store.collection<JobRunRecord>(collectionNames.jobRuns);
+
+  return {
+    async start(job, type, worker = null) {
+      const id = `${clock().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+      const record: JobRunRecord = {
+        _id: id, job, type, worker, startedAt: clock(), endedAt: null, status: 'running',
+        counts: {}, graph: { requests: 0, operations: 0 }, items: [], itemsOmitted: 0, error: null, notes: [],
+      };
+      await withStoreErrors('record job start', () => runs.insertOne(record));
+      const counts: Record<string, number> = {};
+      let pending: JobRunItem[] = [];
+      let stored = 0;
+      let omitted = 0;
+      const notes: string[] = [];
+
+      const flush = async (): Promise<void> => {
+        const batch = pending;
+        pending = [];
+        const room = Math.max(0, MAX_ITEMS - stored);
+        const kept = batch.slice(0, room);
+        omitted += batch.length - kept.length;
+        stored += kept.length;
+        await withStoreErrors('record job progress', () =>
+          runs.updateOne({ _id: id }, { $push: { items: { $each: kept } }, $set: { counts: { ...counts }, itemsOmitted: omitted, notes: [...notes] } }),
+        );
+      };
+
+      return {
+        id,
+        job,
+        addItem(item) {
+          pending.push(item);
+          if (pending.length >= FLUSH_EVERY_ITEMS) void flush().catch(() => undefined);
+        },
+        count(name, by = 1) {
+          counts[name] = (counts[name] ?? 0) + by;
+        },
+        note(text) {
+          notes.push(text);
+        },
+        flush,
+        async finish(outcome) {
+          await flush();
+          const status = outcome.status ?? (outcome.error ? 'failed' : derivedStatus(counts));
+          await withStoreErrors('record job end', () =>
+            runs.updateOne({ _id: id }, {
+              $set: { status, endedAt: clock(), error: outcome.error ?? null, graph: outcome.graph ?? { requests: 0, operations: 0 }, counts: { ...counts } },
+            }),
+          );
+          const record = await withStoreErrors('read job run', () => runs.findOne({ _id: id }));
+          if (!record) throw new AppError('JOB_RUN_NOT_FOUND', `job run ${id} vanished while it ran`);
+          return record;
+        },
+        snapshot: () => ({ counts: { ...counts }, items: stored + pending.length }),
+      };
+    },
+
+    async list(query = {}) {
+      const filter = query.job ? { job: query.job } : {};
+      return withStoreErrors('list job runs', () =>
+        runs.find(filter, { projection: { items: 0 } }).sort({ startedAt: -1 }).limit(query.limit ?? 20).toArray(),
+      );
+    },
+
+    async get(id) {
+      const found = await withStoreErrors('read job run', () => runs.findOne({ _id: id }));
+      if (!found) throw new AppError('JOB_RUN_NOT_FOUND', `no job run with id ${id}`, { hint: 'List runs with `mailroom jobs results`.' });
+      return found;
+    },
+
+    async latest(jobs) {
+      const out = new Map<string, JobRunRecord>();
+      for (const job of jobs) {
+        const found = await withStoreErrors('read latest run', () => runs.find({ job }, { projection: { items: 0 } }).sort({ startedAt: -1 }).limit(1).toArray());
+        if (found[0]) out.set(job, found[0]);
+      }
+      return out;
+    },
+  };
+}
