@@ -1,0 +1,47 @@
+import type { Document } from 'domhandler';
+import type { Message } from '../parse/index.ts';
+import { convertHtmlToText, defaultHtmlToTextOptions, type HtmlToTextOptions } from './html/convert-html-to-text.ts';
+import { parseHtml, renderHtml } from './html/html-document.ts';
+import { HtmlLineView } from './view/html-line-view.ts';
+import type { LineView } from './view/line-view.ts';
+import { TextLineView } from './view/text-line-view.ts';
+
+/**
+ * The body while it is being cleaned: an HTML document until html-to-text runs (steps that need HTML structure
+ * work on it), plain text after. Steps mutate it in place.
+ */
+export class PipelineState {
+  html: Document | null;
+  text: string;
+  readonly message: Message;
+
+  constructor(message: Message) {
+    this.message = message;
+    this.html = message.html === null ? null : parseHtml(message.html);
+    this.text = this.html === null ? normalizeNewlines(message.text ?? '') : '';
+  }
+
+  /** What the trace shows: the HTML source while there is HTML, then the text. */
+  snapshot(): string {
+    return this.html === null ? this.text : renderHtml(this.html);
+  }
+
+  convertToText(options: HtmlToTextOptions = defaultHtmlToTextOptions): void {
+    if (this.html === null) return;
+    this.text = normalizeNewlines(convertHtmlToText(renderHtml(this.html), options));
+    this.html = null;
+  }
+
+  /** A line view over the current body; call `commit` after changing it through a text view. */
+  view(): LineView {
+    return this.html === null ? new TextLineView(this.text) : new HtmlLineView(this.html);
+  }
+
+  commit(view: LineView): void {
+    if (view instanceof TextLineView) this.text = view.toString();
+  }
+}
+
+function normalizeNewlines(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}

@@ -1,0 +1,203 @@
+import { attributionStarts, forwardIntros, forwardWords, originalMessageWords, wroteWords } from './quote-vocabulary.ts';
+import { readLine, type ReadLine } from './read-line.ts';
+
+export type QuoteKind = 'reply' | 'forward';
+
+export interface QuoteBoundary {
+  /** First line of the quote: everything from here on is quoted or forwarded. */
+  start: number;
+  /** First line after the header block (separator, attribution, From/Sent/To/Subject); equals start when there is none. */
+  contentStart: number;
+  kind: QuoteKind;
+  /** What was recognised, for traces and tests. */
+  marker: 'separator' | 'header-block' | 'attribution' | 'forward-intro' | 'quote-block';
+}
+
+export interface BoundaryContext {
+  /** The message subject: an Outlook header block looks the same for a reply and a forward, the subject tells them apart. */
+  subject?: string;
+}
+
+// Every pattern below runs on one line (or three joined lines) of bounded length, and none nests quantifiers,
+// so a long line costs linear time.
+const MAX_LINE = 400;
+const dashSeparator = /^[-–—=_*]{2,}[ \t]*([^-–—=_*\s][^-–—=_*]{0,60}?)[ \t]*[-–—=_*]{2,}[ \t]*(.*)$/u;
+const ruleLine = /^(?:[_]{8,}|[-–—]{8,}|[=]{8,})$/u;
+const dateEmailAttribution = /^\d.{0,120}(?:@|\[mailto:).{0,120}[:：]$/u;
+const endsWithColon = /[:：]$/u;
+const forwardSubject =
+  /^\s*(?:(?:re|aw|sv|antw|r|odp|ynt|res)\s*:\s*)*(?:fwd?|fw|wg|tr|rv|i|enc|doorst|vb|vl|pd|İlt|ilt|tov)\s*:/iu;
+
+/**
+ * Finds where the sender's own text ends in a plain-text body: the first quote or forward marker, or a trailing
+ * block of '>'-quoted lines. Returns null when the whole text is the sender's.
+ */
+export function findQuoteBoundary(rawLines: readonly string[], context: BoundaryContext = {}): QuoteBoundary | null {
+  const lines = rawLines.map((line) => readLine(line.length > MAX_LINE * 4 ? line.slice(0, MAX_LINE * 4) : line));
+  const trailingQuote = findTrailingQuoteStart(lines);
+  const subjectSaysForward = forwardSubject.test(context.subject ?? '');
+
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === undefined || line.blank) continue;
+    // Inside an interleaved answer a quoted header only counts when nothing of the sender follows it.
+    if (line.depth > 0 && i < trailingQuote) continue;
+    const found = boundaryAt(lines, i, subjectSaysForward);
+    if (found !== null) return found;
+  }
+  if (trailingQuote < lines.length) return quoteBlockBoundary(lines, trailingQuote);
+  return null;
+}
+
+function boundaryAt(lines: readonly ReadLine[], i: number, subjectSaysForward: boolean): QuoteBoundary | null {
+  const line = lines[i] as ReadLine;
+  const text = line.text;
+  const sameDepth = (j: number): boolean => (lines[j]?.depth ?? -1) === line.depth;
+
+  const separator = dashSeparator.exec(text);
+  if (separator !== null && text.length < MAX_LINE) {
+    const words = separator[1] ?? '';
+    const rest = (separator[2] ?? '').trim();
+    const isForward = forwardWords.test(words);
+    if (isForward || originalMessageWords.test(words) || headerBlockEnd(lines, nextNonBlank(lines, i + 1)) !== null || /^\S+\s*:/.test(rest)) {
+      const block = rest === '' ? headerBlockEnd(lines, nextNonBlank(lines, i + 1)) : null;
+      return {
+        start: i,
+        contentStart: block ?? i + 1,
+        kind: isForward || (subjectSaysForward && !/original/i.test(words)) ? 'forward' : 'reply',
+        marker: 'separator',
+      };
+    }
+  }
+
+  if (ruleLine.test(text)) {
+    const next = nextNonBlank(lines, i + 1);
+    const block = headerBlockEnd(lines, next);
+    if (block !== null) return { start: i, contentStart: block, kind: subjectSaysForward ? 'forward' : 'reply', marker: 'header-block' };
+  }
+
+  if (text.length < 80 && endsWithColon.test(text) && !text.includes('@') && (forwardIntros.test(text) || forwardWords.test(text))) {
+    const next = nextNonBlank(lines, i + 1);
+    if (next < lines.length && (lines[next]?.field !== null || next === i + 1 || forwardIntros.test(text))) {
+      const block = headerBlockEnd(lines, next);
+      return { start: i, contentStart: block ?? i + 1, kind: 'forward', marker: 'forward-intro' };
+    }
+  }
+
+  if (line.field !== null) {
+    const block = headerBlockEnd(lines, i);
+    if (block !== null) return { start: i, contentStart: block, kind: subjectSaysForward ? 'forward' : 'reply', marker: 'header-block' };
+    // "From: someone@example.com" directly followed by quoted lines (Hotmail, some web mailers).
+    const next = nextNonBlank(lines, i + 1);
+    if (line.field === 'from' && line.fieldValue.includes('@') && (lines[next]?.depth ?? 0) > line.depth) {
+      return { start: i, contentStart: next, kind: 'reply', marker: 'header-block' };
+    }
+  }
+
+  const attribution = attributionEnd(lines, i, sameDepth);
+  if (attribution !== null) {
+    return { start: i, contentStart: attribution, kind: subjectSaysForward && line.depth === 0 ? 'forward' : 'reply', marker: 'attribution' };
+  }
+  return null;
+}
+
+/** If an attribution line ("On … wrote:") starts at i, possibly wrapped over three lines, returns the line after it. */
+function attributionEnd(lines: readonly ReadLine[], i: number, sameDepth: (j: number) => boolean): number | null {
+  const first = lines[i] as ReadLine;
+  let joined = '';
+  for (let k = 0; k < 3; k++) {
+    const current = lines[i + k];
+    if (current === undefined || current.blank || !sameDepth(i + k)) return null;
+    joined = k === 0 ? current.text : `${joined} ${current.text}`;
+    if (joined.length > MAX_LINE) return null;
+    if (endsWithColon.test(current.text)) {
+      return looksLikeAttribution(joined, first.text, k) ? i + k + 1 : null;
+    }
+    // A wrapped attribution never has a sentence end inside it.
+    if (/[.!?]$/.test(current.text) && !/\b(?:[A-Z][a-z]{1,3}|\d{1,2})\.$/.test(current.text)) return null;
+  }
+  return null;
+}
+
+function looksLikeAttribution(joined: string, firstLine: string, extraLines: number): boolean {
+  const hasDateOrAddress = /\d/.test(joined) || joined.includes('@');
+  if (wroteWords.test(joined)) {
+    if (attributionStarts.test(firstLine) || hasDateOrAddress) return true;
+    // "Ann Smith wrote:" on its own: short, a name and the verb, nothing else.
+    return extraLines === 0 && joined.length < 60 && joined.split(/\s+/).length <= 6;
+  }
+  return extraLines <= 1 && dateEmailAttribution.test(joined);
+}
+
+/**
+ * If a block of header fields (From/Sent/To/Subject in any of our languages) starts at i, returns the first line
+ * after it. Wrapped values and single blank lines between fields are allowed, as html-to-text writes them.
+ */
+export function headerBlockEnd(lines: readonly ReadLine[], i: number): number | null {
+  const start = lines[i];
+  if (start === undefined || start.field === null) return null;
+  const fields = new Set<string>();
+  let end = i;
+  let j = i;
+  let continuation = 0;
+  while (j < lines.length && j - i < 30) {
+    const line = lines[j] as ReadLine;
+    if (line.depth !== start.depth && !line.blank) break;
+    if (line.field !== null && !(fields.has(line.field) && line.field !== 'to' && line.field !== 'cc')) {
+      fields.add(line.field);
+      end = j + 1;
+      continuation = 0;
+    } else if (line.blank) {
+      const next = nextNonBlank(lines, j);
+      if (next - j > 2 || lines[next]?.field == null || fields.has(lines[next]?.field ?? '')) break;
+    } else if (continuation < 2 && end === j && !fields.has('subject')) {
+      continuation++;
+      end = j + 1;
+    } else if (continuation < 1 && end === j && fields.has('subject') && lines[j - 1]?.field === 'subject' && line.text.length < 80) {
+      // A subject wrapped onto a second line.
+      continuation++;
+      end = j + 1;
+    } else {
+      break;
+    }
+    j++;
+  }
+  const strong = fields.has('from') && (fields.has('date') || fields.has('to') || fields.has('subject'));
+  const countOthers = ['date', 'to', 'subject', 'cc'].filter((f) => fields.has(f)).length;
+  return strong || countOthers >= 3 ? end : null;
+}
+
+/** Index of the first line of the trailing run of quoted (or blank) lines; lines.length when the text does not end quoted. */
+function findTrailingQuoteStart(lines: readonly ReadLine[]): number {
+  let start = lines.length;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i] as ReadLine;
+    if (line.blank) continue;
+    if (line.depth === 0) break;
+    start = i;
+  }
+  return start;
+}
+
+function quoteBlockBoundary(lines: readonly ReadLine[], quoteStart: number): QuoteBoundary {
+  let start = quoteStart;
+  const above = previousNonBlank(lines, quoteStart - 1);
+  const intro = lines[above];
+  // A short line ending in ':' right above the quote introduces it ("Ann Smith <ann@example.com>:").
+  if (intro !== undefined && intro.depth === 0 && endsWithColon.test(intro.text) && intro.text.length < 120 && (/\d/.test(intro.text) || intro.text.includes('@'))) {
+    start = above;
+  }
+  return { start, contentStart: quoteStart, kind: 'reply', marker: 'quote-block' };
+}
+
+function nextNonBlank(lines: readonly ReadLine[], from: number): number {
+  let i = from;
+  while (i < lines.length && lines[i]?.blank === true) i++;
+  return i;
+}
+
+function previousNonBlank(lines: readonly ReadLine[], from: number): number {
+  let i = from;
+  while (i >= 0 && lines[i]?.blank === true) i--;
+  return i;
+}
