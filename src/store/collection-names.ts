@@ -2,6 +2,7 @@
 export const collectionNames = {
   tickets: 'tickets',
   ticketComments: 'ticket_comments',
+  ticketEvents: 'ticket_events',
   objects: 'objects',
   counters: 'counters',
   mailLedger: 'mail_ledger',

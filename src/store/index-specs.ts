@@ -18,6 +18,8 @@ export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.tickets, key: { updatedAt: -1 }, name: 'updated_at' },
   { collection: c.ticketComments, key: { key: 1 }, name: 'key_unique', unique: true },
   { collection: c.ticketComments, key: { ticketNumber: 1, createdAt: 1 }, name: 'ticket_created' },
+  { collection: c.ticketEvents, key: { notifiedAt: 1, at: 1 }, name: 'notified_at' },
+  { collection: c.ticketEvents, key: { ticketNumber: 1, at: 1 }, name: 'ticket_at' },
   { collection: c.objects, key: { key: 1 }, name: 'key_unique', unique: true },
   { collection: c.objects, key: { type: 1, createdAt: -1 }, name: 'type_created' },
   { collection: c.mailLedger, key: { job: 1, status: 1 }, name: 'job_status' },

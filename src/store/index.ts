@@ -4,3 +4,4 @@ export { mapMongoError, withStoreErrors } from './map-mongo-error.ts';
 export { mailroomCacheDir } from './embedded/cache-dir.ts';
 export { startEmbeddedServer, type EmbeddedServer } from './embedded/start-embedded-server.ts';
 export { startTestDatabase, startDedicatedServer, type TestDatabase } from './start-test-database.ts';
+export { insertOnce } from './insert-once.ts';

@@ -1,0 +1,25 @@
+import { collectionNames, withStoreErrors, type Store } from '../store/index.ts';
+import type { TicketEvent } from './ticket-types.ts';
+
+/** Records an event once: the key makes a repeated write (after a crash) a no-op. */
+export async function recordTicketEvent(store: Store, event: Omit<TicketEvent, 'notifiedAt'>): Promise<void> {
+  await withStoreErrors('record ticket event', () =>
+    store.collection<TicketEvent>(collectionNames.ticketEvents).updateOne(
+      { _id: event._id },
+      { $setOnInsert: { ...event, notifiedAt: null } },
+      { upsert: true },
+    ),
+  );
+}
+
+export async function listPendingTicketEvents(store: Store, limit: number): Promise<TicketEvent[]> {
+  return withStoreErrors('list pending ticket events', () =>
+    store.collection<TicketEvent>(collectionNames.ticketEvents).find({ notifiedAt: null }).sort({ at: 1 }).limit(limit).toArray(),
+  );
+}
+
+export async function markTicketEventNotified(store: Store, id: string, at: Date): Promise<void> {
+  await withStoreErrors('mark ticket event notified', () =>
+    store.collection<TicketEvent>(collectionNames.ticketEvents).updateOne({ _id: id }, { $set: { notifiedAt: at } }),
+  );
+}
