@@ -33,6 +33,8 @@ export const errorCodes = {
   AUTH_INVALID_SCOPE: { retry: 'permanent', exit: 1, description: 'The requested scope is not valid.' },
   AUTH_SIGN_IN_REQUIRED: { retry: 'permanent', exit: 1, description: 'A delegated connection has no signed-in user.' },
   AUTH_FAILED: { retry: 'later', exit: 1, description: 'A token could not be acquired.' },
+  AUTH_AUTHORITY_UNREACHABLE: { retry: 'later', exit: 1, description: 'The sign-in service (authority) cannot be reached.' },
+  AUTH_TOKEN_CACHE_UNREADABLE: { retry: 'permanent', exit: 1, description: 'A stored delegated token cache cannot be decrypted (wrong MAILROOM_ENCRYPTION_KEY?).' },
   GRAPH_THROTTLED: { retry: 'throttled', exit: 1, description: 'Graph throttled the request (429).' },
   GRAPH_UNAVAILABLE: { retry: 'later', exit: 1, description: 'Graph answered 5xx or could not be reached.' },
   GRAPH_TIMEOUT: { retry: 'later', exit: 1, description: 'A Graph request took longer than the timeout.' },
@@ -44,6 +46,7 @@ export const errorCodes = {
   GRAPH_SYNC_STATE_GONE: { retry: 'permanent', exit: 1, description: 'A delta token expired; a full resync is needed.' },
   GRAPH_BAD_REQUEST: { retry: 'permanent', exit: 1, description: 'Graph rejected the request as malformed (400).' },
   GRAPH_ERROR: { retry: 'later', exit: 1, description: 'Graph answered with an unexpected error.' },
+  GRAPH_MAILBOX_ACCESS_POLICY: { retry: 'permanent', exit: 1, description: 'An application access policy keeps the application out of this mailbox.' },
   MAIL_UNPARSEABLE: { retry: 'permanent', exit: 1, description: 'A message could not be parsed at all.' },
   RULE_INVALID: { retry: 'permanent', exit: 2, description: 'A rule file does not compile.' },
   RULE_EVALUATION_FAILED: { retry: 'permanent', exit: 1, description: 'A rule expression failed on a message.' },
@@ -56,6 +59,7 @@ export const errorCodes = {
   NOTIFY_FAILED: { retry: 'later', exit: 1, description: 'A notification could not be sent.' },
   CALENDAR_INVALID_IMPORT: { retry: 'permanent', exit: 2, description: 'A calendar import file is invalid.' },
   EMULATOR_START_FAILED: { retry: 'permanent', exit: 1, description: 'The Graph emulator could not start.' },
+  EMULATOR_NOT_RUNNING: { retry: 'permanent', exit: 1, description: 'A connection to the emulator finds no state file of a running emulator.' },
   INTERNAL: { retry: 'permanent', exit: 1, description: 'A bug: an unexpected error.' },
 } as const satisfies Record<string, CodeSpec>;
 
