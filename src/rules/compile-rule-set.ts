@@ -89,7 +89,11 @@ export function compileRuleSet(file: string, raw: unknown, hash?: string): Compi
   }
 
   if (isRecord(raw) && Array.isArray(raw.preprocess) && raw.preprocess.every(isRecord)) {
-    for (const p of checkPreprocessSteps(raw.preprocess as unknown as PreprocessStepConfig[])) add(`/preprocess${p.pointer}`, p.message);
+    // The schema and the step registry both see unknown properties; report each place once.
+    const reported = new Set(problems.map((p) => p.pointer));
+    for (const p of checkPreprocessSteps(raw.preprocess as unknown as PreprocessStepConfig[])) {
+      if (!reported.has(`/preprocess${p.pointer}`)) add(`/preprocess${p.pointer}`, p.message);
+    }
   }
 
   if (isRecord(raw) && Array.isArray(raw.rules)) {
