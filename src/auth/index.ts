@@ -8,3 +8,4 @@ export { resolveCredential, type ResolvedCredential } from './resolve-credential
 export { signInWithDeviceCode, type DeviceCodePrompt, type SignInResult } from './sign-in-with-device-code.ts';
 export { createTokenCachePlugin, tokenCacheKey, type TokenCacheStore } from './create-token-cache-plugin.ts';
 export { encryptTokenCache, decryptTokenCache, parseEncryptionKey } from './token-cache-crypto.ts';
+export { createMongoTokenCacheStore } from './create-mongo-token-cache-store.ts';

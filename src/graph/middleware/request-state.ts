@@ -1,0 +1,43 @@
+import type { Context, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
+import type { AppError } from '../../core/index.ts';
+import type { GraphCallCounter } from '../call-counter.ts';
+
+/**
+ * Per-request facts our middleware needs, passed through the SDK as a middleware option. It also carries an
+ * AppError thrown inside the chain back out, because the SDK re-wraps anything thrown into a GraphError.
+ */
+export class RequestState implements MiddlewareOptions {
+  /** May this request be sent again after a 5xx, timeout or network error? (429 is always retried.) */
+  readonly idempotent: boolean;
+  /** Lower-cased mailbox keys (user id or UPN) the request touches, for the per-mailbox concurrency limit. */
+  readonly mailboxes: readonly string[];
+  readonly signal: AbortSignal | undefined;
+  readonly counters: readonly GraphCallCounter[];
+  readonly clientRequestId: string;
+  attempt = 0;
+  /** The bearer token the last attempt carried, to read its roles when Graph answers 403. */
+  token: string | undefined;
+  error: AppError | undefined;
+
+  constructor(init: { idempotent: boolean; mailboxes: readonly string[]; signal: AbortSignal | undefined; counters: readonly GraphCallCounter[]; clientRequestId: string }) {
+    this.idempotent = init.idempotent;
+    this.mailboxes = init.mailboxes;
+    this.signal = init.signal;
+    this.counters = init.counters;
+    this.clientRequestId = init.clientRequestId;
+  }
+}
+
+export function requestStateOf(context: Context): RequestState {
+  const state = context.middlewareControl?.getMiddlewareOptions(RequestState);
+  if (!(state instanceof RequestState)) throw new Error('Graph request sent without RequestState; use the GraphClient wrapper');
+  return state;
+}
+
+export function requestUrl(context: Context): string {
+  return typeof context.request === 'string' ? context.request : context.request.url;
+}
+
+export function requestMethod(context: Context): string {
+  return (context.options?.method ?? (typeof context.request === 'string' ? 'GET' : context.request.method)).toUpperCase();
+}
