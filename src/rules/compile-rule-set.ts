@@ -61,6 +61,18 @@ function checkRuleList(rules: readonly unknown[]): { pointer: string; message: s
   return problems;
 }
 
+/** Orders problems by place: rules by index (so /rules/10 after /rules/9), then the rest of the pointer. */
+function comparePointers(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const [p, q] = [x[i] ?? '', y[i] ?? ''];
+    if (p === q) continue;
+    return /^\d+$/.test(p) && /^\d+$/.test(q) ? Number(p) - Number(q) : p < q ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
 function freezePostActions(postActions: PostActions | undefined): Readonly<PostActions> {
   const copy: PostActions = { ...postActions };
   if (copy.categories) copy.categories = Object.freeze([...copy.categories]) as string[];
@@ -99,7 +111,7 @@ export function compileRuleSet(file: string, raw: unknown, hash?: string): Compi
   if (isRecord(raw) && Array.isArray(raw.rules)) {
     for (const p of checkRuleList(raw.rules)) add(p.pointer, p.message);
   }
-  if (problems.length > 0) throw ruleInvalid(problems);
+  if (problems.length > 0) throw ruleInvalid(problems.sort((a, b) => comparePointers(a.pointer, b.pointer)));
 
   const spec = raw as RuleSetSpec;
   const expressionAt = (pointer: string): CompiledExpression => {

@@ -1,6 +1,6 @@
 import type { PreprocessTrace } from '../../mail/preprocess/index.ts';
 import type { PostActions } from '../../rules/index.ts';
-import { diffLines } from './line-diff.ts';
+import { diffLines } from './rules-line-diff.ts';
 import type { RulesTestOptions, DryRunResult } from './rules-test.ts';
 
 const maxLines = 15;
