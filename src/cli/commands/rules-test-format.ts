@@ -1,7 +1,7 @@
 import type { PreprocessTrace } from '../../mail/preprocess/index.ts';
 import type { PostActions } from '../../rules/index.ts';
 import { diffLines } from './rules-line-diff.ts';
-import type { RulesTestOptions, DryRunResult } from './rules-test.ts';
+import type { DryRunResult, RulesTestOptions } from './rules-test-types.ts';
 
 const maxLines = 15;
 const maxDiffInput = 1500;

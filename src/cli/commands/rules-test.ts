@@ -2,39 +2,14 @@ import { access, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError, errorCodes, toAppError, type ErrorCode } from '../../core/index.ts';
 import { parseMessage } from '../../mail/parse/index.ts';
-import { defaultStepOrder, preprocessMessage, type PreprocessStepConfig, type PreprocessTrace } from '../../mail/preprocess/index.ts';
+import { defaultStepOrder, preprocessMessage, type PreprocessStepConfig } from '../../mail/preprocess/index.ts';
 import { evaluateRules, loadRuleSet, type CompiledRuleSet, type RuleDecision } from '../../rules/index.ts';
 import type { RulesCliDeps } from './rules-cli-deps.ts';
-import { checkExpectation, expectedFileFor, type ExpectationResult } from './rules-expect.ts';
+import { checkExpectation, expectedFileFor } from './rules-expect.ts';
 import { formatDryRun } from './rules-test-format.ts';
+import type { DryRunResult, RulesTestOptions } from './rules-test-types.ts';
 
-export interface RulesTestOptions {
-  rules?: string;
-  /** Only "all": every built-in step in its default order, whatever the rule file says. */
-  preprocess?: string;
-  json?: boolean;
-  expect?: boolean;
-  /** Pretend In-Reply-To/References name a known message (a dry run has no database to look them up). */
-  knownThread?: boolean;
-}
-
-/** One message's dry run; the JSON form of `mailroom rules test --json` (one object per line). */
-export interface DryRunResult {
-  file: string;
-  subject: string;
-  from: string | null;
-  preprocess: PreprocessTrace[];
-  text: string;
-  rule: string | null;
-  action: RuleDecision['action'] | null;
-  objectType?: string;
-  fields: Record<string, unknown>;
-  threadHint: RuleDecision['threadHint'] | null;
-  postActions: RuleDecision['postActions'];
-  trace: RuleDecision['trace'];
-  error?: { code: ErrorCode; message: string };
-  expectation?: ExpectationResult;
-}
+export type { DryRunResult, RulesTestOptions } from './rules-test-types.ts';
 
 export const defaultRulesFile = 'rules/default.json';
 
