@@ -1,10 +1,11 @@
 import test from 'ava';
+import type { ErrorCode } from '../../src/core/index.ts';
 import { mapGraphError } from '../../src/graph/index.ts';
 
 const body = (code: string, message = 'm') => JSON.stringify({ error: { code, message, innerError: { 'request-id': 'rid-inner', date: '2025-01-01T00:00:00' } } });
 
 test('Graph errors map to AppError codes by status and Graph code, keeping the Graph code and request id', (t) => {
-  const table: [number, string, string, RegExp][] = [
+  const table: [number, string, ErrorCode, RegExp][] = [
     [429, 'ApplicationThrottled', 'GRAPH_THROTTLED', /throttled/],
     [410, 'SyncStateNotFound', 'GRAPH_SYNC_STATE_GONE', /full resync/],
     [400, 'syncStateNotFound', 'GRAPH_SYNC_STATE_GONE', /full resync/],
