@@ -6,6 +6,8 @@ import { HtmlLineView } from './view/html-line-view.ts';
 import type { LineView } from './view/line-view.ts';
 import { TextLineView } from './view/text-line-view.ts';
 
+const HUGE_HTML = 200_000;
+
 /**
  * The body while it is being cleaned: an HTML document until html-to-text runs (steps that need HTML structure
  * work on it), plain text after. Steps mutate it in place.
@@ -28,7 +30,11 @@ export class PipelineState {
 
   convertToText(options: HtmlToTextOptions = defaultHtmlToTextOptions): void {
     if (this.html === null) return;
-    this.text = normalizeNewlines(convertHtmlToText(renderHtml(this.html), options));
+    const html = renderHtml(this.html);
+    // html-to-text lays out every word and takes ~50 ms per 500 KB; past this size (an encrypted blob, a pasted
+    // log) the plain line rendering is used instead, so one message cannot stall a run. Links and tables lose
+    // their layout there, the words stay.
+    this.text = html.length > HUGE_HTML ? new HtmlLineView(this.html).lines.join('\n') : normalizeNewlines(convertHtmlToText(html, options));
     this.html = null;
   }
 

@@ -18,7 +18,7 @@ export function scoreCase(c: BenchCase, output: string | Error): Verdict {
     case 'equals': {
       const expected = norm(e.text);
       if (out === expected || (e.orEmpty === true && out === '')) return 'exact';
-      return out.includes(expected) ? 'under' : 'over';
+      return keepsAllWords(out, expected) ? 'under' : 'over';
     }
     case 'checks': {
       const input = norm(c.input.type === 'html' ? convertHtmlToText(c.input.body) : c.input.body);
@@ -29,4 +29,16 @@ export function scoreCase(c: BenchCase, output: string | Error): Verdict {
       return 'exact';
     }
   }
+}
+
+/** Whether every word of `expected` appears in `output`, in order (extra words in between are allowed). */
+function keepsAllWords(output: string, expected: string): boolean {
+  const have = output.split(/\s+/);
+  let at = 0;
+  for (const word of expected.split(/\s+/)) {
+    while (at < have.length && have[at] !== word) at++;
+    if (at === have.length) return false;
+    at++;
+  }
+  return true;
 }

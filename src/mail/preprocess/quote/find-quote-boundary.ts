@@ -21,7 +21,7 @@ export interface BoundaryContext {
 // Every pattern below runs on one line (or three joined lines) of bounded length, and none nests quantifiers,
 // so a long line costs linear time.
 const MAX_LINE = 400;
-const dashSeparator = /^[-–—=_*]{2,}[ \t]*([^-–—=_*\s][^-–—=_*]{0,60}?)[ \t]*[-–—=_*]{2,}[ \t]*(.*)$/u;
+const dashSeparator = /^[-–—=_*]{2,}[ \t]*([^-–—=_*\s][^-–—=_*]{0,200}?)[ \t]*[-–—=_*]{2,}[ \t]*(.*)$/u;
 const ruleLine = /^(?:[_]{8,}|[-–—]{8,}|[=]{8,})$/u;
 const dateEmailAttribution = /^\d.{0,120}(?:@|\[mailto:).{0,120}[:：]$/u;
 const endsWithColon = /[:：]$/u;
@@ -59,6 +59,8 @@ function boundaryAt(lines: readonly ReadLine[], i: number, subjectSaysForward: b
     const words = separator[1] ?? '';
     const rest = (separator[2] ?? '').trim();
     const isForward = forwardWords.test(words);
+    // Zoho: "---- On Tue, 22 Dec 2015 14:17:36 +0530 Sam <sam@example.com> wrote ----".
+    if (!isForward && wroteWords.test(words) && /\d/.test(words)) return { start: i, contentStart: i + 1, kind: 'reply', marker: 'attribution' };
     if (isForward || originalMessageWords.test(words) || headerBlockEnd(lines, nextNonBlank(lines, i + 1)) !== null || /^\S+\s*:/.test(rest)) {
       const block = rest === '' ? headerBlockEnd(lines, nextNonBlank(lines, i + 1)) : null;
       return {
@@ -101,26 +103,48 @@ function boundaryAt(lines: readonly ReadLine[], i: number, subjectSaysForward: b
   return null;
 }
 
-/** If an attribution line ("On … wrote:") starts at i, possibly wrapped over three lines, returns the line after it. */
+/**
+ * If an attribution line ("On … wrote:") starts at i, returns the line after it. Clients wrap it: over up to three
+ * lines at the same depth, and, when it clearly starts like one ("On <date>"), over up to six lines that may include
+ * blank lines and a stray ">:" or "> wrote:" where a mail address was broken.
+ */
 function attributionEnd(lines: readonly ReadLine[], i: number, sameDepth: (j: number) => boolean): number | null {
   const first = lines[i] as ReadLine;
+  const strongStart = (attributionStarts.test(first.text) || /^\d/.test(first.text)) && /\d/.test(first.text);
   let joined = '';
-  for (let k = 0; k < 3; k++) {
-    const current = lines[i + k];
-    if (current === undefined || current.blank || !sameDepth(i + k)) return null;
-    joined = k === 0 ? current.text : `${joined} ${current.text}`;
-    if (joined.length > MAX_LINE) return null;
-    if (endsWithColon.test(current.text)) {
-      return looksLikeAttribution(joined, first.text, k) ? i + k + 1 : null;
+  let used = 0;
+  for (let j = i; j < lines.length && j - i < (strongStart ? 6 : 3); j++) {
+    const current = lines[j] as ReadLine;
+    if (current.blank) {
+      if (!strongStart) return null;
+      continue;
     }
+    if (!sameDepth(j) && !(strongStart && current.text.length <= 10)) return null;
+    joined = used === 0 ? current.text : `${joined} ${current.text}`;
+    used++;
+    if (joined.length > MAX_LINE) return null;
+    if (endsWithColon.test(current.text)) return looksLikeAttribution(joined, first.text, used - 1) ? j + 1 : null;
     // A wrapped attribution never has a sentence end inside it.
     if (/[.!?]$/.test(current.text) && !/\b(?:[A-Z][a-z]{1,3}|\d{1,2})\.$/.test(current.text)) return null;
   }
-  return null;
+  return dateFirstAttribution(first) ? i + 1 : null;
+}
+
+/** Gmail in some locales: "2013/7/20 Ann <ann@example.com>" or "2016-03-03 17:21 GMT+01:00 Ann", no colon. */
+function dateFirstAttribution(line: ReadLine): boolean {
+  const text = line.text;
+  if (text.length > 160) return false;
+  return (
+    /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b.{0,100}(?:<[^<>\s]+@[^<>\s]+>|\S+@\S+\.\w+)$/u.test(text) ||
+    /^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2} GMT[+-]\d{1,2}(?::\d{2})? \S.{0,80}$/u.test(text)
+  );
 }
 
 function looksLikeAttribution(joined: string, firstLine: string, extraLines: number): boolean {
   const hasDateOrAddress = /\d/.test(joined) || joined.includes('@');
+  // Joined over several lines, the first must itself look like the start of one, or "Thanks,\nAnn\nOn … wrote:"
+  // would swallow the sign-off.
+  if (extraLines > 0 && !attributionStarts.test(firstLine) && !/^\d/.test(firstLine) && !firstLine.includes('@') && !/^["'“„«]?[\p{Lu}][\p{L}.'-]*(?: [\p{Lu}][\p{L}.'-]*){0,3}["'”»]? *[<(]/u.test(firstLine)) return false;
   if (wroteWords.test(joined)) {
     if (attributionStarts.test(firstLine) || hasDateOrAddress) return true;
     // "Ann Smith wrote:" on its own: short, a name and the verb, nothing else.

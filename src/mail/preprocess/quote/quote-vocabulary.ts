@@ -36,7 +36,7 @@ export type HeaderField = keyof typeof headerLabels;
 
 /** Words of a dash-framed separator ("---------- Forwarded message ---------") that mean a forward. */
 export const forwardWords =
-  /forward|weitergeleitet|transf[ée]r[ée]|reenviado|inoltrat|doorgestuurd|encaminhad|reencaminhad|vidarebefordra|videresend|edelleenl[äa]hetetty|przesłan|przekazan|p[řr]eposlan|p[řr]epos[íi]lan|пересланн|переадресован|пересила|転送|iletilmi|ileti başlangıcı|továbbított|redirec[țt]ionat|proslije[đd]en|preposlan|välitetty|réexpédié/i;
+  /forward|weitergeleitet|transf[ée]r[ée]|reenviado|inoltrat|doorgestuurd|encaminhad|reencaminhad|vidarebefordra|videresend|edelleenl[äa]hetetty|przesłan|przekazan|przekazywan|transmis|перенаправлен|переслан|пересыла|[iİ]letil|p[řr]eposlan|p[řr]epos[íi]lan|пересланн|переадресован|пересила|転送|iletilmi|ileti başlangıcı|továbbított|redirec[țt]ionat|proslije[đd]en|preposlan|välitetty|réexpédié/i;
 
 /** Words of a dash-framed separator that mean a quoted original (Outlook's "-----Original Message-----"). */
 export const originalMessageWords =
@@ -55,4 +55,4 @@ export const attributionStarts =
   /^(?:on|am|le|el|il|op|em|den|d\.|p[åa]|dne|dnia|w dniu|il giorno|quoting|citando|zitat von|в|у|la|în|the|at|日|在)(?!\p{L})/iu;
 
 /** Apple Mail's and others' forward intros ("Begin forwarded message:") that carry no forward word. */
-export const forwardIntros = /^(?:begin forwarded message|forwarded message|ileti başlangıcı|anfang der weitergeleiteten nachricht)\s*:?$/i;
+export const forwardIntros = /^(?:begin forwarded message|forwarded message|[iİ]leti başlangıcı|anfang der weitergeleiteten nachricht)\s*:?$/iu;

@@ -2,6 +2,7 @@ import type { Element } from 'domhandler';
 import { HtmlLineView } from '../view/html-line-view.ts';
 import type { LineView } from '../view/line-view.ts';
 import { TextLineView } from '../view/text-line-view.ts';
+import { isMobileFooter } from '../steps/signature-patterns.ts';
 import { findQuoteBoundary, type BoundaryContext, type QuoteBoundary } from './find-quote-boundary.ts';
 
 export interface RemoveQuoteOptions {
@@ -20,24 +21,92 @@ export interface RemoveQuoteOutcome {
  * words when it comes first, and the words then only tell a reply from a forward.
  */
 export function removeQuote(view: LineView, options: RemoveQuoteOptions, context: BoundaryContext, structural: Element | null = null): RemoveQuoteOutcome {
-  const boundary = chooseBoundary(view, context, structural);
-  if (boundary === null) return { boundary, action: 'none' };
-  const hasTextAbove = view.lines.slice(0, boundary.start).some((line) => line.trim() !== '');
+  let outcome: RemoveQuoteOutcome = { boundary: null, action: 'none' };
+  let boundary = chooseBoundary(view, context, structural);
+  // Each round removes something or stops; the bound is a guard against a detector bug, not a limit we expect to meet.
+  for (let round = 0; boundary !== null && round < 50; round++) {
+    const step = applyBoundary(view, boundary, options);
+    outcome = { boundary, action: step.action };
+    if (step.continueFrom === null) break;
+    const rest = findQuoteBoundary(view.lines.slice(step.continueFrom), context);
+    boundary = rest === null ? null : { ...rest, start: rest.start + step.continueFrom, contentStart: rest.contentStart + step.continueFrom };
+  }
+  return outcome;
+}
 
-  if (boundary.kind === 'forward') {
-    if (options.forwards === 'keep') return { boundary, action: 'kept-forward' };
+/**
+ * What to do at one boundary. Top-posted replies are cut there. An attribution whose quote is followed by more of
+ * the sender's text is an interleaved or bottom-posted answer: the attribution goes (and the quote too, when the
+ * sender wrote nothing above it), the answers stay, and the search goes on below.
+ */
+function applyBoundary(view: LineView, boundary: QuoteBoundary, options: RemoveQuoteOptions): { action: RemoveQuoteOutcome['action']; continueFrom: number | null } {
+  const lines = view.lines;
+  const hasTextAbove = lines.slice(0, boundary.start).some((line) => line.trim() !== '');
+
+  // A header block or separator with nothing written above it is a forward without a note: nobody replies
+  // with nothing, and an Outlook forward looks exactly like this when the subject prefix is not one we know.
+  const kind = !hasTextAbove && (boundary.marker === 'header-block' || boundary.marker === 'separator') ? 'forward' : boundary.kind;
+  if (kind === 'forward') {
+    if (options.forwards === 'keep') return { action: 'kept-forward', continueFrom: null };
     if (hasTextAbove) {
       view.cutFrom(boundary.start);
-      return { boundary, action: 'cut' };
+      return { action: 'cut', continueFrom: null };
     }
     view.removeLines(boundary.start, boundary.contentStart);
     if (view instanceof TextLineView) view.unquoteFrom(boundary.start);
-    return { boundary, action: 'unwrapped-forward' };
+    return { action: 'unwrapped-forward', continueFrom: null };
   }
-  // A body that is nothing but a quote (a bare "forward as reply", a mis-click) is kept: losing words is worse.
-  if (!hasTextAbove) return { boundary, action: 'kept-quote-only' };
+
+  const quoteEnd = endOfQuotedRun(lines, boundary.contentStart);
+  const hasQuoteRun = quoteEnd > boundary.contentStart;
+  const quotedMarker = boundary.marker === 'attribution' || boundary.marker === 'quote-block';
+  if (quotedMarker && hasQuoteRun && hasSenderTextFrom(lines, quoteEnd)) {
+    view.removeLines(boundary.start, hasTextAbove ? boundary.contentStart : quoteEnd);
+    return { action: 'cut', continueFrom: boundary.start };
+  }
+  if (boundary.marker === 'attribution' && !hasTextAbove && !hasQuoteRun && hasSenderTextFrom(lines, boundary.contentStart)) {
+    // An attribution at the very top over unquoted text: the text is the answer, the attribution a leftover.
+    view.removeLines(boundary.start, boundary.contentStart);
+    return { action: 'cut', continueFrom: boundary.start };
+  }
+  if (!hasTextAbove) {
+    // Nothing of the sender above. A bare quote with no header is kept (losing words is worse than keeping a
+    // quote); a header over nothing but quoted lines is a reply with no text.
+    const allQuotedBelow = quoteEnd > boundary.contentStart && !hasSenderTextFrom(lines, quoteEnd);
+    if (boundary.marker === 'attribution' && allQuotedBelow) {
+      view.cutFrom(boundary.start);
+      return { action: 'cut', continueFrom: null };
+    }
+    return { action: 'kept-quote-only', continueFrom: null };
+  }
   view.cutFrom(boundary.start);
-  return { boundary, action: 'cut' };
+  return { action: 'cut', continueFrom: null };
+}
+
+/**
+ * From `from`, skips blank lines and one run of quoted lines; returns where the sender's text could resume.
+ * An unquoted line squeezed between two quoted ones belongs to the quote: a wrapped line that lost its '>'.
+ */
+function endOfQuotedRun(lines: readonly string[], from: number): number {
+  const quoted = (i: number): boolean => /^\s*>/.test(lines[i] ?? '');
+  const blank = (i: number): boolean => (lines[i] ?? '').trim() === '';
+  let i = from;
+  while (i < lines.length && blank(i)) i++;
+  if (!quoted(i)) return from;
+  while (i < lines.length && (quoted(i) || blank(i) || (quoted(i - 1) && quoted(i + 1)))) i++;
+  return i;
+}
+
+/** Whether lines from `from` hold more of the sender's words, not just a signature, a footer or decoration. */
+function hasSenderTextFrom(lines: readonly string[], from: number): boolean {
+  for (let i = from; i < lines.length; i++) {
+    const text = (lines[i] ?? '').trim();
+    if (text === '') continue;
+    if (/^\s*>/.test(lines[i] ?? '')) continue;
+    if (text === '--' || /^[-_=*~#+]{2,}$/.test(text) || isMobileFooter(text)) return false;
+    if (/[\p{L}\p{N}]/u.test(text)) return true;
+  }
+  return false;
 }
 
 function chooseBoundary(view: LineView, context: BoundaryContext, structural: Element | null): QuoteBoundary | null {

@@ -1,7 +1,10 @@
 import type { StepDefinition } from '../step-definition.ts';
 import { checkKnownKeys } from './option-checks.ts';
 
-/** normalize-whitespace: no trailing spaces, no invisible characters, at most one blank line in a row, trimmed ends. */
+/**
+ * normalize-whitespace: no trailing spaces, no invisible characters, at most one blank line in a row, trimmed ends,
+ * and no decoration lines left dangling at the end ("--", "____", "ᐧ" — one symbol repeated, no words).
+ */
 export const normalizeWhitespaceStep: StepDefinition<Record<string, never>> = {
   name: 'normalize-whitespace',
   input: 'text',
@@ -20,5 +23,6 @@ export function normalizeWhitespace(text: string): string {
     .map((line) => line.replace(/[ \t\f\v]+$/, ''))
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
+    .replace(/(?:\n[ \t]*([-_=*~#+ᐧ])\1*[ \t]*)+$/u, '')
     .trim();
 }

@@ -43,9 +43,11 @@ export class HtmlLineView implements LineView {
     const first = this.firstSegmentFrom(from);
     if (first === null) return;
     const { node, start } = first;
+    const parent = node.parent;
     removeFollowing(node);
     if (isText(node) && start > 0) node.data = node.data.slice(0, start);
     else removeElement(node);
+    removeEmptyAncestors(parent);
     this.build();
   }
 
@@ -147,6 +149,23 @@ export class HtmlLineView implements LineView {
     this.current = '';
     this.currentSegments = [];
   }
+}
+
+/** Wrappers the cut left without content (a <blockquote> or <div> whose inside was the quote) go too. */
+function removeEmptyAncestors(start: AnyNode | null): void {
+  let current = start;
+  while (current !== null && isTag(current) && !['body', 'html'].includes(current.name) && !hasContent(current)) {
+    const parent: AnyNode | null = current.parent;
+    removeElement(current);
+    current = parent;
+  }
+}
+
+function hasContent(node: AnyNode): boolean {
+  if (isText(node)) return node.data.trim() !== '';
+  if (!isTag(node)) return false;
+  if (node.name === 'img' || node.name === 'hr') return true;
+  return node.children.some(hasContent);
 }
 
 /** Removes every node after `node` in document order. */

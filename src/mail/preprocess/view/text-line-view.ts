@@ -15,10 +15,15 @@ export class TextLineView implements LineView {
     this.lines = [...this.lines.slice(0, from), ...this.lines.slice(to)];
   }
 
-  /** Takes one level of '>' off lines [from, end) when every non-blank one has it (a forwarded quote kept as text). */
+  /**
+   * Takes one level of '>' off lines [from, end) when most non-blank ones have it (a forwarded message kept as
+   * text; Apple Mail quotes it, and long lines may have lost their marker when wrapped).
+   */
   unquoteFrom(from: number): void {
     const rest = this.lines.slice(from);
-    if (!rest.every((line) => line.trim() === '' || /^\s*>/.test(line))) return;
+    const nonBlank = rest.filter((line) => line.trim() !== '');
+    const quoted = nonBlank.filter((line) => /^\s*>/.test(line));
+    if (quoted.length === 0 || !/^\s*>/.test(nonBlank[0] ?? '')) return;
     this.lines = [...this.lines.slice(0, from), ...rest.map((line) => line.replace(/^\s*> ?/, ''))];
   }
 
