@@ -1,5 +1,8 @@
 import type { Environment } from '../config/read-environment.ts';
 import type { MailroomConfig } from '../config/load-config.ts';
+import type { App } from '../app.ts';
+import type { Logger } from '../log/index.ts';
+import type { Store } from '../store/index.ts';
 
 /** What a command gets from the composition root: output streams, the environment snapshot, config on demand. */
 export interface CliDeps {
@@ -12,4 +15,10 @@ export interface CliDeps {
   loadConfig(): Promise<MailroomConfig>;
   /** A command's result when it is not a plain success (e.g. 1 when a connection test step failed). */
   setExitCode(code: number): void;
+  /** The database (opened once per command, closed when the command ends). */
+  openStore(): Promise<Store>;
+  /** Config + database + services, for commands that run jobs or read their results. */
+  openApp(): Promise<App>;
+  /** A logger writing to stderr, honouring LOG_LEVEL and LOG_FORMAT. */
+  logger: Logger;
 }

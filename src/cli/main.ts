@@ -6,6 +6,10 @@ import { toAppError, type AppError } from '../core/index.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { readEnvironment } from '../config/read-environment.ts';
 import type { CliDeps } from './cli-deps.ts';
+import { createApp, type App } from '../app.ts';
+import { openAppStore } from '../open-app-store.ts';
+import type { Store } from '../store/index.ts';
+import { createCliLogger } from './create-cli-logger.ts';
 import { registerCommands } from './register-commands.ts';
 
 function packageVersion(): string {
@@ -27,7 +31,15 @@ export async function main(argv: readonly string[], overrides: Partial<CliDeps> 
   let exitCode = 0;
   const env = overrides.env ?? readEnvironment();
   const cwd = overrides.cwd ?? process.cwd();
+  const logger = overrides.logger ?? createCliLogger(env, process.stderr.isTTY === true);
+  let store: Promise<Store> | undefined;
+  let app: Promise<App> | undefined;
+  const openStoreOnce = (): Promise<Store> => (store ??= openAppStore(cwd, env, logger));
   const deps: CliDeps = {
+    logger,
+    openStore: openStoreOnce,
+    openApp: () =>
+      (app ??= (async () => createApp({ config: await loadConfig({ root: cwd, env }), store: await openStoreOnce(), logger }))()),
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     cwd,
@@ -57,5 +69,7 @@ export async function main(argv: readonly string[], overrides: Partial<CliDeps> 
     const appError = toAppError(error);
     reportError(appError, argv.includes('--json'), deps);
     return appError.exitCode;
+  } finally {
+    if (store) await (await store.catch(() => null))?.close();
   }
 }

@@ -16,8 +16,8 @@ export interface JobHandlerContext {
   signal: AbortSignal;
   logger: Logger;
   onProgress(progress: JobProgress): void;
-  /** Counts every Graph request the run makes; the handler passes it to the Graph clients it creates. */
-  graphCalls: { requests: number; operations: number };
+  /** Counts every Graph request the run makes; the handler passes it to the Graph clients it creates (same shape as the graph module's counter). */
+  graphCalls: { requests: number; operations: number; byStatus: Record<string, number> };
 }
 
 export interface JobHandlerResult {

@@ -18,13 +18,13 @@ export interface RunJobOptions {
  */
 export async function runJob<J extends { name: string; type: string }>(job: J, handler: JobHandler<J>, options: RunJobOptions): Promise<JobRunRecord> {
   const run = await options.results.start(job.name, job.type, options.worker ?? null);
-  const graphCalls = { requests: 0, operations: 0 };
+  const graphCalls = { requests: 0, operations: 0, byStatus: {} as Record<string, number> };
   const signal = options.signal ?? new AbortController().signal;
   const logger = options.logger.child({ job: job.name, run: run.id });
   logger.info(`job ${job.name} started`);
   try {
     const result = await handler(job, { run, signal, logger, graphCalls, onProgress: options.onProgress ?? (() => undefined) });
-    const record = await run.finish({ ...(result?.status ? { status: result.status } : {}), graph: graphCalls });
+    const record = await run.finish({ ...(result?.status ? { status: result.status } : {}), graph: { requests: graphCalls.requests, operations: graphCalls.operations } });
     logger.info(`job ${job.name} ${record.status}`, { counts: record.counts, graphRequests: graphCalls.requests });
     return record;
   } catch (error) {
@@ -33,7 +33,7 @@ export async function runJob<J extends { name: string; type: string }>(job: J, h
     const record = await run.finish({
       status: aborted ? 'aborted' : 'failed',
       error: { code: appError.code, message: appError.message, ...(appError.hint ? { hint: appError.hint } : {}) },
-      graph: graphCalls,
+      graph: { requests: graphCalls.requests, operations: graphCalls.operations },
     });
     logger.error(`job ${job.name} ${record.status}: ${appError.message}`, { code: appError.code });
     return record;

@@ -15,8 +15,9 @@ export interface LoggerOptions {
 }
 
 // Redaction runs on the whole record (message, metadata, error causes) before any formatter sees it.
-const redaction = format((info, opts: { knownSecrets?: readonly string[] }) => {
-  const clean = redactValue({ ...info }, opts.knownSecrets ?? []) as Record<string, unknown>;
+const redaction = format((info, opts: unknown) => {
+  const known = (opts as { knownSecrets?: readonly string[] } | undefined)?.knownSecrets ?? [];
+  const clean = redactValue({ ...info }, known) as Record<string, unknown>;
   for (const key of Object.keys(clean)) info[key] = clean[key];
   return info;
 });

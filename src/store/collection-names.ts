@@ -17,6 +17,8 @@ export const collectionNames = {
   calendarState: 'calendar_state',
   rooms: 'rooms',
   roomReservations: 'room_reservations',
+  /** GridFS's own files collection of the `files` bucket (indexed by content checksum for de-duplication). */
+  fileMetadata: 'files.files',
 } as const;
 
 export type CollectionName = (typeof collectionNames)[keyof typeof collectionNames];

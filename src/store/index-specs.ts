@@ -23,6 +23,7 @@ export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.objects, key: { key: 1 }, name: 'key_unique', unique: true },
   { collection: c.objects, key: { type: 1, createdAt: -1 }, name: 'type_created' },
   { collection: c.mailLedger, key: { job: 1, status: 1 }, name: 'job_status' },
+  { collection: c.fileMetadata, key: { 'metadata.checksum': 1 }, name: 'checksum' },
   { collection: c.knownMessages, key: { ticketNumber: 1 }, name: 'ticket' },
   { collection: c.jobRuns, key: { job: 1, startedAt: -1 }, name: 'job_started' },
   { collection: c.jobRuns, key: { startedAt: -1 }, name: 'started' },

@@ -28,6 +28,7 @@ test('a valid project loads with defaults applied and frozen', async (t) => {
   t.teardown(() => project.cleanup());
   const config = await loadConfig({ root: project.dir, env: {} });
   const job = config.jobs[0]!;
+  if (job.type !== 'mail') return t.fail('expected a mail job');
   t.is(job.schedule, '5 minutes');
   t.is(job.folder, 'Inbox');
   t.is(job.rules, 'default');

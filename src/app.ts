@@ -1,0 +1,81 @@
+import { systemClock, type Clock } from './core/index.ts';
+import type { MailroomConfig } from './config/load-config.ts';
+import type { JobConfig } from './config/job-config.ts';
+import { AppError } from './core/index.ts';
+import { createTokenProvider } from './auth/index.ts';
+import { createGraphClient, type GraphCallCounter, type GraphClient } from './graph/index.ts';
+import { createJobResults, runJob, type JobHandler, type JobProgress, type JobResults } from './jobs/index.ts';
+import type { JobRunRecord } from './jobs/index.ts';
+import type { Logger } from './log/index.ts';
+import { createMailHandler } from './mail/connector/index.ts';
+import type { Store } from './store/index.ts';
+import { createTicketStore, type TicketStore } from './tickets/index.ts';
+
+export interface App {
+  readonly config: MailroomConfig;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly tickets: TicketStore;
+  readonly results: JobResults;
+  graphFor(connection: string, counter: GraphCallCounter): GraphClient;
+  handlerFor(job: JobConfig): JobHandler<JobConfig>;
+  findJob(name: string): JobConfig;
+  runJobNow(name: string, options?: { signal?: AbortSignal; onProgress?: (progress: JobProgress) => void; worker?: string }): Promise<JobRunRecord>;
+}
+
+export interface AppOptions {
+  config: MailroomConfig;
+  store: Store;
+  logger: Logger;
+  clock?: Clock;
+}
+
+/**
+ * The composition root: builds every service from validated config. Nothing connects until a job needs it:
+ * token providers and Graph clients are created per connection on first use and then shared by all jobs.
+ */
+export function createApp(options: AppOptions): App {
+  const { config, store, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const tickets = createTicketStore(store, clock);
+  const results = createJobResults(store, clock);
+  const clients = new Map<string, GraphClient>();
+
+  function graphFor(name: string, counter: GraphCallCounter): GraphClient {
+    let client = clients.get(name);
+    if (!client) {
+      const connection = config.connections.find((c) => c.name === name);
+      if (!connection) throw new AppError('CONFIG_INVALID', `no connection named "${name}"`);
+      const context = { env: config.env, baseDir: config.root, logger };
+      client = createGraphClient(connection, { tokenProvider: createTokenProvider(connection, context), logger, baseDir: config.root });
+      clients.set(name, client);
+    }
+    return client.withCounter(counter);
+  }
+
+  const mailHandler = createMailHandler({ store, tickets, graphFor, clock, root: config.root });
+  const handlers: Partial<Record<JobConfig['type'], JobHandler<JobConfig>>> = {
+    mail: mailHandler as JobHandler<JobConfig>,
+  };
+
+  function findJob(name: string): JobConfig {
+    const job = config.jobs.find((j) => j.name === name);
+    if (!job) throw new AppError('JOB_NOT_FOUND', `no job named "${name}"`, { hint: `Known jobs: ${config.jobs.map((j) => j.name).join(', ') || 'none'} (see schedules/).` });
+    return job;
+  }
+
+  function handlerFor(job: JobConfig): JobHandler<JobConfig> {
+    const handler = handlers[job.type];
+    if (!handler) throw new AppError('INTERNAL', `no handler for job type "${job.type}"`);
+    return handler;
+  }
+
+  return {
+    config, store, logger, clock, tickets, results, graphFor, handlerFor, findJob,
+    runJobNow(name, runOptions = {}) {
+      const job = findJob(name);
+      return runJob(job, handlerFor(job), { results, logger, ...runOptions });
+    },
+  };
+}

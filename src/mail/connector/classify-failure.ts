@@ -1,0 +1,14 @@
+import type { AppError } from '../../core/index.ts';
+
+/**
+ * Whether an error belongs to one message (count it, retry on a later run, quarantine after N) or to the whole run
+ * (stop now without saving the delta position, so the next run picks up where this one stood).
+ * A store outage or an exhausted Graph retry is not the message's fault and must never quarantine it.
+ */
+export function isMessageFailure(error: AppError): boolean {
+  if (error.code.startsWith('STORE_') && error.code !== 'STORE_DUPLICATE_KEY') return false;
+  if (error.code === 'JOB_ABORTED') return false;
+  if (error.code.startsWith('GRAPH_') && error.code !== 'GRAPH_NOT_FOUND' && error.code !== 'GRAPH_BAD_REQUEST') return false;
+  if (error.code.startsWith('AUTH_')) return false;
+  return true;
+}

@@ -1,0 +1,17 @@
+/** The fields a delta round selects: enough to decide whether a mail needs work, without fetching it. */
+export interface DeltaMessage {
+  id: string;
+  internetMessageId?: string | null;
+  subject?: string | null;
+  receivedDateTime?: string | null;
+  conversationId?: string | null;
+  categories?: string[];
+  from?: { emailAddress?: { address?: string; name?: string } } | null;
+}
+
+export const deltaSelect = 'id,internetMessageId,subject,receivedDateTime,conversationId,categories,from';
+
+/** Oldest first, so an original is always processed before a reply to it that arrived in the same page. */
+export function byReceived(a: DeltaMessage, b: DeltaMessage): number {
+  return (a.receivedDateTime ?? '').localeCompare(b.receivedDateTime ?? '');
+}
