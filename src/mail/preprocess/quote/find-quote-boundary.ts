@@ -25,6 +25,8 @@ const dashSeparator = /^[-–—=_*]{2,}[ \t]*([^-–—=_*\s][^-–—=_*]{0,20
 const ruleLine = /^(?:[_]{8,}|[-–—]{8,}|[=]{8,})$/u;
 const dateEmailAttribution = /^\d.{0,120}(?:@|\[mailto:).{0,120}[:：]$/u;
 const endsWithColon = /[:：]$/u;
+const emailThenColon = /(?:<[^<>\s]+@[^<>\s]+>|[^\s<>()]+@[^\s<>()]+\.\w+)\s*\)?\s*[:：]$/u;
+const endsWithWrote = /(?:wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev|napisał|kirjoitti)$/iu;
 const forwardSubject =
   /^\s*(?:(?:re|aw|sv|antw|r|odp|ynt|res)\s*:\s*)*(?:fwd?|fw|wg|tr|rv|i|enc|doorst|vb|vl|pd|İlt|ilt|tov)\s*:/iu;
 
@@ -88,7 +90,7 @@ function boundaryAt(lines: readonly ReadLine[], i: number, subjectSaysForward: b
 
   if (line.field !== null) {
     const block = headerBlockEnd(lines, i);
-    if (block !== null) return { start: i, contentStart: block, kind: subjectSaysForward ? 'forward' : 'reply', marker: 'header-block' };
+    if (block !== null) return { start: headerBlockIntro(lines, i), contentStart: block, kind: subjectSaysForward ? 'forward' : 'reply', marker: 'header-block' };
     // "From: someone@example.com" directly followed by quoted lines (Hotmail, some web mailers).
     const next = nextNonBlank(lines, i + 1);
     if (line.field === 'from' && line.fieldValue.includes('@') && (lines[next]?.depth ?? 0) > line.depth) {
@@ -110,7 +112,7 @@ function boundaryAt(lines: readonly ReadLine[], i: number, subjectSaysForward: b
  */
 function attributionEnd(lines: readonly ReadLine[], i: number, sameDepth: (j: number) => boolean): number | null {
   const first = lines[i] as ReadLine;
-  const strongStart = (attributionStarts.test(first.text) || /^\d/.test(first.text)) && /\d/.test(first.text);
+  const strongStart = (attributionStarts.test(first.text) || /^\d/.test(first.text) || hasDateTime(first.text)) && /\d/.test(first.text);
   let joined = '';
   let used = 0;
   for (let j = i; j < lines.length && j - i < (strongStart ? 6 : 3); j++) {
@@ -124,6 +126,8 @@ function attributionEnd(lines: readonly ReadLine[], i: number, sameDepth: (j: nu
     used++;
     if (joined.length > MAX_LINE) return null;
     if (endsWithColon.test(current.text)) return looksLikeAttribution(joined, first.text, used - 1) ? j + 1 : null;
+    // "On <date> Ann <ann@example.com> wrote" without the colon.
+    if (strongStart && joined.includes('@') && endsWithWrote.test(current.text)) return j + 1;
     // A wrapped attribution never has a sentence end inside it.
     if (/[.!?]$/.test(current.text) && !/\b(?:[A-Z][a-z]{1,3}|\d{1,2})\.$/.test(current.text)) return null;
   }
@@ -144,13 +148,19 @@ function looksLikeAttribution(joined: string, firstLine: string, extraLines: num
   const hasDateOrAddress = /\d/.test(joined) || joined.includes('@');
   // Joined over several lines, the first must itself look like the start of one, or "Thanks,\nAnn\nOn … wrote:"
   // would swallow the sign-off.
-  if (extraLines > 0 && !attributionStarts.test(firstLine) && !/^\d/.test(firstLine) && !firstLine.includes('@') && !/^["'“„«]?[\p{Lu}][\p{L}.'-]*(?: [\p{Lu}][\p{L}.'-]*){0,3}["'”»]? *[<(]/u.test(firstLine)) return false;
+  if (extraLines > 0 && !attributionStarts.test(firstLine) && !/^\d/.test(firstLine) && !firstLine.includes('@') && !hasDateTime(firstLine) && !/^["'“„«]?[\p{Lu}][\p{L}.'-]*(?: [\p{Lu}][\p{L}.'-]*){0,3}["'”»]? *[<(]/u.test(firstLine)) return false;
   if (wroteWords.test(joined)) {
     if (attributionStarts.test(firstLine) || hasDateOrAddress) return true;
     // "Ann Smith wrote:" on its own: short, a name and the verb, nothing else.
     return extraLines === 0 && joined.length < 60 && joined.split(/\s+/).length <= 6;
   }
-  return extraLines <= 1 && dateEmailAttribution.test(joined);
+  // Gmail and Mail.ru in many languages: "<date>, <time>, Ann <ann@example.com>:" with no verb at all.
+  return extraLines <= 1 && (dateEmailAttribution.test(joined) || (hasDateTime(joined) && emailThenColon.test(joined)));
+}
+
+/** A year and a clock time: what every attribution line carries and prose rarely does in one line. */
+function hasDateTime(text: string): boolean {
+  return /(?<!\d)(?:19|20)\d{2}(?!\d)/.test(text) && /(?<!\d)\d{1,2}[:.]\d{2}(?!\d)/.test(text);
 }
 
 /**
@@ -191,16 +201,46 @@ export function headerBlockEnd(lines: readonly ReadLine[], i: number): number | 
   return strong || countOthers >= 3 ? end : null;
 }
 
+/**
+ * Lines right above a header block that belong to it: a rule ("====", "____"), or a short dated intro such as
+ * "Message du : 12/12/2016 13:20". Returns the new start.
+ */
+function headerBlockIntro(lines: readonly ReadLine[], blockStart: number): number {
+  let start = blockStart;
+  for (let k = 0; k < 2; k++) {
+    const above = previousNonBlank(lines, start - 1);
+    const line = lines[above];
+    if (line === undefined || blockStart - above > 3) break;
+    if (ruleLine.test(line.text) || /^[=_-]{4,}$/.test(line.text) || (line.text.length <= 60 && hasDateTime(line.text) && endsOrHasColon(line.text))) start = above;
+    else break;
+  }
+  return start;
+}
+
+function endsOrHasColon(text: string): boolean {
+  return /[:：]/.test(text);
+}
+
 /** Index of the first line of the trailing run of quoted (or blank) lines; lines.length when the text does not end quoted. */
 function findTrailingQuoteStart(lines: readonly ReadLine[]): number {
   let start = lines.length;
-  for (let i = lines.length - 1; i >= 0; i--) {
+  // A signature under the quote ("-- " and a few lines) does not make the quote interleaved.
+  let end = lines.length;
+  for (let i = lines.length - 1; i >= 0 && lines.length - i <= 12; i--) {
+    const line = lines[i] as ReadLine;
+    if (line.depth > 0) break;
+    if (line.text === '--' || line.text === '-- ') {
+      end = i;
+      break;
+    }
+  }
+  for (let i = end - 1; i >= 0; i--) {
     const line = lines[i] as ReadLine;
     if (line.blank) continue;
     if (line.depth === 0) break;
     start = i;
   }
-  return start;
+  return start === end ? lines.length : start;
 }
 
 function quoteBlockBoundary(lines: readonly ReadLine[], quoteStart: number): QuoteBoundary {

@@ -46,7 +46,7 @@ export const originalMessageWords =
 export const wroteWords = new RegExp(
   '(?<!\\p{L})(?:wrote|writes|schrieb|schreibt|a [ée]crit|escribi[óo]|ha scritto|scrisse|schreef|geschreven|escreveu|skrev|skriver|' +
     'napisa[łl]a?|napisa[łl]\\(a\\)|nap[íi]sal|napsal|kirjoitti|ezt [íi]rta|[íi]rta|yazd[ıi]|a scris|je napisao|napisao|kirjutas|' +
-    'skrifa[ðd]i|citando|quoting|zitat von|написал(?:а|\\(а\\))?|пишет|написав|написала)(?!\\p{L})|写道|書きました|のメッセージ|작성',
+    'skrifa[ðd]i|citando|quoting|zitat von|ha escrit|escrit|pisze|napsal\\(a\\)|написал(?:а|\\(а\\))?|пишет|написав|написала)(?!\\p{L})|写道|書きました|のメッセージ|작성',
   'iu',
 );
 

@@ -56,9 +56,16 @@ export function findSignatureStart(lines: readonly string[], options: SignatureO
       if (others.length <= 3) return i;
     }
     if (options.closings && closingLine.test(text)) {
+      // Only a closing with a name (and maybe a title) under it: a lone "Thanks!" at the end is a sentence.
       const after = nonBlankAfter(i);
-      if (after.length <= 4 && after.every((line) => line.trim().length <= 60)) return i;
+      if (after.length >= 1 && after.length <= 4 && after.every((line) => line.trim().length <= 60)) return i;
     }
+    if (options.delimiter && /^_{2,}$/.test(text) && isListFooter(nonBlankAfter(i))) return i;
   }
   return null;
+}
+
+/** What a mailing list appends under "__": its name, address and listinfo/unsubscribe link, a few lines. */
+function isListFooter(lines: readonly string[]): boolean {
+  return lines.length >= 1 && lines.length <= 6 && lines.some((line) => /mailing list|listinfo|unsubscribe|abmelden|désinscri|darse de baja/i.test(line));
 }

@@ -16,6 +16,7 @@ const footerStarts = [
   /^gesendet (?:von|mit|vom) (?:meinem |mein )?/i,
   /^diese nachricht wurde von meinem /i,
   /^envoy[ée] (?:de|depuis) (?:mon|ma) /i,
+  /^envoy[ée] à partir de /i,
   /^envoy[ée] (?:de|depuis|avec) /i,
   /^enviado (?:desde|do|de|com|con) (?:mi|meu|o meu|o|a|my)? ?/i,
   /^inviato da(?:l mio| mio| iphone| ipad| android| outlook)/i,
