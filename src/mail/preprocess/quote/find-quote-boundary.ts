@@ -59,8 +59,10 @@ function boundaryAt(lines: readonly ReadLine[], i: number, subjectSaysForward: b
   const separator = dashSeparator.exec(text);
   if (separator !== null && text.length < MAX_LINE) {
     const words = separator[1] ?? '';
-    const rest = (separator[2] ?? '').trim();
-    const isForward = forwardWords.test(words);
+    const tail = (separator[2] ?? '').trim();
+    // "-------- Preposlaná správa --- Forwarded Message --------": a second framed title is still the separator.
+    const rest = /[-–—=_*]{2,}$/.test(tail) && !tail.includes(':') ? '' : tail;
+    const isForward = forwardWords.test(words) || (rest === '' && forwardWords.test(tail));
     // Zoho: "---- On Tue, 22 Dec 2015 14:17:36 +0530 Sam <sam@example.com> wrote ----".
     if (!isForward && wroteWords.test(words) && /\d/.test(words)) return { start: i, contentStart: i + 1, kind: 'reply', marker: 'attribution' };
     if (isForward || originalMessageWords.test(words) || headerBlockEnd(lines, nextNonBlank(lines, i + 1)) !== null || /^\S+\s*:/.test(rest)) {

@@ -28,7 +28,8 @@ export function readLine(raw: string): ReadLine {
     depth++;
     rest = rest.slice(match[0].length);
   }
-  const text = rest.trim();
+  // Some generators leave literal "\n" sequences in HTML text; they are noise around the words, not words.
+  const text = rest.trim().replace(/^(?:\\n\s*)+|(?:\s*\\n)+$/g, '').trim();
   const header = headerFieldPattern.exec(text);
   const field = header === null ? null : (labelToField.get((header[1] ?? '').trim().toLowerCase()) ?? null);
   return { depth, text, blank: text === '', field, fieldValue: field === null ? '' : (header?.[2] ?? '').trim() };

@@ -60,7 +60,9 @@ function applyBoundary(view: LineView, boundary: QuoteBoundary, options: RemoveQ
   const quoteEnd = endOfQuotedRun(lines, boundary.contentStart);
   const hasQuoteRun = quoteEnd > boundary.contentStart;
   const quotedMarker = boundary.marker === 'attribution' || boundary.marker === 'quote-block';
-  if (quotedMarker && hasQuoteRun && hasSenderTextFrom(lines, quoteEnd)) {
+  // Someone who answers between the quoted lines does not sign off ("-- ") above the quote.
+  const signedOffAbove = lines.slice(0, boundary.start).some((line) => /^\s*--\s*$/.test(line));
+  if (quotedMarker && hasQuoteRun && !signedOffAbove && hasSenderTextFrom(lines, quoteEnd)) {
     view.removeLines(boundary.start, hasTextAbove ? boundary.contentStart : quoteEnd);
     return { action: 'cut', continueFrom: boundary.start };
   }
@@ -114,6 +116,8 @@ function chooseBoundary(view: LineView, context: BoundaryContext, structural: El
   if (structural === null || !(view instanceof HtmlLineView)) return byWords;
   const line = view.lineOf(structural);
   if (line >= view.lines.length || (byWords !== null && byWords.start <= line)) return byWords;
+  // A quote container around the whole message (Inbox by Gmail wraps replies so) says nothing; the words decide.
+  if (view.lines.slice(0, line).every((l) => l.trim() === '')) return byWords;
 
   // What the quote container starts with says whether it is a reply or a forward.
   const inside = findQuoteBoundary(view.lines.slice(line, line + 40), context);
