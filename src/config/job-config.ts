@@ -27,4 +27,10 @@ export interface MailJobConfig extends JobBase {
   limits: { messagesPerRun: number; attachmentMaxBytes: number; maxAttempts: number };
 }
 
-export type JobConfig = MailJobConfig;
+/** Sends what rules/notifications.json calls for, from `mailbox` through `connection` (the one place the sender is set). */
+export interface NotificationsJobConfig extends JobBase {
+  type: 'notifications';
+  mailbox: string;
+}
+
+export type JobConfig = MailJobConfig | NotificationsJobConfig;

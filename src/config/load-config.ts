@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { configInvalid, type ConfigProblem } from './config-problem.ts';
 import type { ConnectionConfig } from './connection-config.ts';
-import type { JobConfig, MailJobConfig } from './job-config.ts';
+import type { JobConfig, MailJobConfig, NotificationsJobConfig } from './job-config.ts';
 import { parseSchedule } from './check-schedule.ts';
 import { readJsonFile } from './read-json-file.ts';
 import type { Environment } from './read-environment.ts';
@@ -57,6 +57,15 @@ function withMailDefaults(raw: Record<string, unknown>, file: string): MailJobCo
   };
 }
 
+function withNotificationsDefaults(raw: Record<string, unknown>, file: string): NotificationsJobConfig {
+  return {
+    ...(raw as unknown as NotificationsJobConfig),
+    file,
+    enabled: (raw.enabled as boolean | undefined) ?? true,
+    schedule: (raw.schedule as string | undefined) ?? '1 minute',
+  };
+}
+
 /**
  * Reads and validates every file in schedules/ and the list of rule sets in rules/, reporting all problems at once.
  * Rule expressions are compiled by src/rules; here a rule file only has to exist and be JSON.
@@ -97,7 +106,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
       jobFiles.set(name, file);
       const schedule = parseSchedule((raw.schedule as string | undefined) ?? '5 minutes');
       if ('error' in schedule) problems.push({ file, pointer: `/jobs/${index}/schedule`, message: schedule.error });
-      const job = withMailDefaults(raw, file);
+      const job = raw.type === 'notifications' ? withNotificationsDefaults(raw, file) : withMailDefaults(raw, file);
       jobs.push(job);
       jobPointers.set(job, `/jobs/${index}`);
     });
@@ -111,7 +120,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
     else ruleSets[name] = path;
     const read = await readJsonFile(path);
     if (!read.ok) problems.push({ ...read.problem, file: display(path) });
-    else if (name !== 'notifications') problems.push(...validateWithSchema('rule-set.schema.json', read.value, display(path)));
+    else problems.push(...validateWithSchema(name === 'notifications' ? 'notifications.schema.json' : 'rule-set.schema.json', read.value, display(path)));
   }
 
   for (const job of jobs) {

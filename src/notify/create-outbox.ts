@@ -1,0 +1,92 @@
+import type { Clock } from '../core/index.ts';
+import { collectionNames, insertOnce, withStoreErrors, type Store } from '../store/index.ts';
+import type { OutboxEntry, OutboxStatus } from './notification-types.ts';
+
+export type NewOutboxEntry = Omit<OutboxEntry, 'attempts' | 'leaseUntil' | 'via' | 'lastError' | 'createdAt' | 'updatedAt' | 'sentAt'>;
+
+export interface ListOutboxQuery {
+  status?: OutboxStatus;
+  ticketNumber?: number;
+  limit?: number;
+}
+
+/** The outbox collection: every notification decided, with its delivery state. Writes are idempotent by `_id`. */
+export interface Outbox {
+  /** Inserts unless an entry with this key exists; the existing one wins (a rerun after a crash). */
+  queue(entry: NewOutboxEntry): Promise<{ entry: OutboxEntry; created: boolean }>;
+  /** Entries counted against the per-recipient rate limit: decided to go out since `since`. */
+  countRecent(to: string, since: Date): Promise<number>;
+  hasEntries(eventId: string, rule: string): Promise<boolean>;
+  /**
+   * Takes the next entry due for sending (pending and past notBefore, or `sending` with an expired lease — a crashed
+   * sender's), marking it `sending` under a lease so a concurrent run leaves it alone.
+   */
+  claimNext(leaseMs: number, via: { connection: string; mailbox: string }): Promise<OutboxEntry | null>;
+  markSent(id: string): Promise<void>;
+  retryLater(id: string, notBefore: Date, error: { code: string; message: string }): Promise<void>;
+  markFailed(id: string, error: { code: string; message: string }): Promise<void>;
+  list(query?: ListOutboxQuery): Promise<OutboxEntry[]>;
+}
+
+const countedStatuses: OutboxStatus[] = ['pending', 'sending', 'sent'];
+
+export function createOutbox(store: Store, clock: Clock): Outbox {
+  const outbox = store.collection<OutboxEntry>(collectionNames.outbox);
+
+  return {
+    async queue(entry) {
+      const now = clock();
+      return insertOnce(outbox, { _id: entry._id }, () => ({
+        ...entry, attempts: 0, leaseUntil: null, via: [], lastError: null, createdAt: now, updatedAt: now, sentAt: null,
+      }), 'outbox entry').then(({ doc, created }) => ({ entry: doc, created }));
+    },
+
+    async countRecent(to, since) {
+      return withStoreErrors('count recent notifications', () =>
+        outbox.countDocuments({ to, createdAt: { $gte: since }, status: { $in: countedStatuses } }),
+      );
+    },
+
+    async hasEntries(eventId, rule) {
+      const found = await withStoreErrors('read outbox', () => outbox.findOne({ eventId, rule }, { projection: { _id: 1 } }));
+      return found !== null;
+    },
+
+    async claimNext(leaseMs, via) {
+      const now = clock();
+      return withStoreErrors('claim outbox entry', () =>
+        outbox.findOneAndUpdate(
+          { $or: [{ status: 'pending', notBefore: { $lte: now } }, { status: 'sending', leaseUntil: { $lte: now } }] },
+          { $set: { status: 'sending', leaseUntil: new Date(now.getTime() + leaseMs), updatedAt: now }, $inc: { attempts: 1 }, $addToSet: { via } },
+          { sort: { notBefore: 1 }, returnDocument: 'after' },
+        ),
+      );
+    },
+
+    async markSent(id) {
+      const now = clock();
+      await withStoreErrors('mark notification sent', () =>
+        outbox.updateOne({ _id: id }, { $set: { status: 'sent', sentAt: now, leaseUntil: null, updatedAt: now } }),
+      );
+    },
+
+    async retryLater(id, notBefore, error) {
+      await withStoreErrors('schedule notification retry', () =>
+        outbox.updateOne({ _id: id }, { $set: { status: 'pending', notBefore, leaseUntil: null, lastError: error, updatedAt: clock() } }),
+      );
+    },
+
+    async markFailed(id, error) {
+      await withStoreErrors('mark notification failed', () =>
+        outbox.updateOne({ _id: id }, { $set: { status: 'failed', leaseUntil: null, lastError: error, updatedAt: clock() } }),
+      );
+    },
+
+    async list(query = {}) {
+      const filter: Record<string, unknown> = {};
+      if (query.status) filter.status = query.status;
+      if (query.ticketNumber !== undefined) filter.ticketNumber = query.ticketNumber;
+      return withStoreErrors('list notifications', () => outbox.find(filter).sort({ createdAt: -1 }).limit(query.limit ?? 50).toArray());
+    },
+  };
+}

@@ -1,0 +1,10 @@
+/** Outbound notifications: rules/notifications.json → outbox → Graph sendMail. The only public face of src/notify. */
+export { createNotificationsHandler, type NotificationsHandlerDeps } from './create-notifications-handler.ts';
+export { createOutbox, type Outbox, type ListOutboxQuery, type NewOutboxEntry } from './create-outbox.ts';
+export { loadNotifications, compileNotifications, defaultLimits, type CompiledNotifications, type CompiledNotificationRule } from './load-notifications.ts';
+export { planNotifications, type PlanContext, type PlannedNotification } from './plan-notifications.ts';
+export { buildMimeMessage, type MimeInput } from './build-mime-message.ts';
+export { notificationMessageId } from './queue-notification.ts';
+export { reminderEventId } from './queue-due-reminders.ts';
+export type { DeliveryHooks } from './drain-outbox.ts';
+export type * from './notification-types.ts';

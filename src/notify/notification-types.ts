@@ -1,0 +1,102 @@
+/** Shapes of rules/notifications.json (validated by notifications.schema.json) and of the outbox. */
+
+export type NotificationTrigger = 'ticket.created' | 'comment.added' | 'ticket.assigned' | 'ticket.status-changed' | 'due-approaching';
+
+/** One recipient source; a rule lists several and the union (deduplicated by address) is notified. */
+export type RecipientSpec =
+  | 'requester'
+  | 'assignee'
+  /** Members of the ticket's group, from `groups` in the file. */
+  | 'group'
+  | { address: string; name?: string }
+  | { group: string }
+  /** JSONata over { ticket, event, comment }: an address, a {address, name}, or a list of either. */
+  | { expression: string };
+
+export interface TemplateSpec {
+  /** Liquid; the ticket token is appended when the rendered subject lacks it. */
+  subject: string;
+  /** Liquid; values are HTML-escaped unless piped through `| raw`. */
+  html: string;
+  /** Liquid; the plain-text alternative. */
+  text: string;
+}
+
+export interface NotificationRuleSpec {
+  name: string;
+  description?: string;
+  enabled?: boolean;
+  trigger: NotificationTrigger;
+  /** due-approaching only: how long before dueAt the reminder goes out, e.g. "4 hours". */
+  leadTime?: string;
+  /** JSONata over { ticket, event, comment }; the rule applies when it is truthy. */
+  condition?: string;
+  recipients: RecipientSpec[];
+  /** A name from `templates`, or a template given in place. */
+  template: string | TemplateSpec;
+}
+
+export interface NotificationsFile {
+  $schema?: string;
+  description?: string;
+  /** Liquid over { ticket }, e.g. "https://helpdesk.contoso.example/tickets/{{ ticket.number }}"; `{{ link }}` in templates. */
+  ticketUrlTemplate?: string | null;
+  /** IANA time zone for the `date` filter (default "UTC"). */
+  timeZone?: string;
+  groups?: Record<string, string[]>;
+  templates?: Record<string, TemplateSpec>;
+  limits?: Partial<NotificationLimits>;
+  rules: NotificationRuleSpec[];
+}
+
+export interface NotificationLimits {
+  /** Notifications queued to one address per rolling hour; more are suppressed (default 20). */
+  perRecipientPerHour: number;
+  /** Send attempts before an entry is given up as failed (default 5). */
+  maxAttempts: number;
+  /** First retry delay; doubles per attempt, capped at one hour (default "1 minute"). */
+  retryBaseDelay: string;
+  /** Ticket events handled per run (default 500). */
+  eventsPerRun: number;
+  /** Mails sent per run (default 100; Exchange Online allows about 30 a minute per mailbox). */
+  sendsPerRun: number;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
+
+export type SuppressionReason = 'auto-generated' | 'own-mailbox' | 'rate-limited' | 'invalid-address' | 'author';
+
+/**
+ * One notification to one recipient. `_id` is the idempotency key (event + rule + recipient), so queuing it again
+ * after a crash is a no-op; `internetMessageId` is derived from it, so a resend could always be recognised.
+ */
+export interface OutboxEntry {
+  _id: string;
+  /** The ticket event id, or `due:<number>:<dueAt ISO>` for a reminder. */
+  eventId: string;
+  rule: string;
+  ticketNumber: number;
+  to: string;
+  toName: string | null;
+  subject: string;
+  html: string;
+  text: string;
+  /** Ours, with angle brackets (as Graph reports it); derived from `_id`. */
+  internetMessageId: string;
+  /** The mail the notification answers (the requester's original), so mail clients thread it; with angle brackets. */
+  inReplyTo: string | null;
+  status: OutboxStatus;
+  reason: SuppressionReason | null;
+  /** Claims so far; a claim past the first looks in Sent Items before sending again. */
+  attempts: number;
+  maxAttempts: number;
+  notBefore: Date;
+  /** While `sending`: after this a crashed sender's claim may be taken over. */
+  leaseUntil: Date | null;
+  /** Every connection + mailbox a claim sent through: where Sent Items is searched before a resend. */
+  via: { connection: string; mailbox: string }[];
+  lastError: { code: string; message: string } | null;
+  createdAt: Date;
+  updatedAt: Date;
+  sentAt: Date | null;
+}
