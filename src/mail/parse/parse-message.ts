@@ -1,3 +1,4 @@
+import { readImportance } from './read-importance.ts';
 import { createHash } from 'node:crypto';
 import { simpleParser, type Attachment as ParsedAttachment, type ParsedMail } from 'mailparser';
 import { decodeHeaderValue, splitHeaderLine } from './decode-header-value.ts';
@@ -64,7 +65,7 @@ export async function parseMessage(raw: Uint8Array | string, meta: ParseMeta = {
     replyTo: readAddresses(parsed.replyTo),
     subject,
     date,
-    importance: parsed.priority ?? 'normal',
+    importance: readImportance(headers),
     headers,
     text,
     html,

@@ -1,0 +1,4 @@
+export { createScheduler, type Scheduler, type SchedulerOptions } from './create-scheduler.ts';
+export { reconcileSchedules, isEffectivelyEnabled, type ReconcileResult } from './reconcile-schedules.ts';
+export { readJobOverrides, setJobOverride } from './job-overrides.ts';
+export { agendaJobNames } from './agenda-job-names.ts';

@@ -1,0 +1,90 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App } from '../../src/app.ts';
+import type { ConnectionConfig } from '../../src/config/connection-config.ts';
+import type { MailJobConfig } from '../../src/config/job-config.ts';
+import type { MailroomConfig } from '../../src/config/load-config.ts';
+import { startEmulator, type EmulatorOptions, type RunningEmulator, type TenantDefinition } from '../../src/emulator/index.ts';
+import { createSilentLogger } from '../../src/log/index.ts';
+import { startTestDatabase, type TestDatabase } from '../../src/store/index.ts';
+import { emulatorClient } from './emulator-client.ts';
+
+export const tenantId = '8b3c7a52-2f4e-4d1a-9c6b-1e2f3a4b5c6d';
+export const clientId = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
+export const secretValue = 'test~secret.value_0123456789abcdefghijklmno';
+export const supportMailbox = 'support@contoso.example';
+
+export function testTenant(): TenantDefinition {
+  return {
+    tenantId,
+    displayName: 'Contoso (test)',
+    domains: ['contoso.example'],
+    applications: [{
+      clientId,
+      displayName: 'Mailroom test',
+      secrets: [{ id: '11111111-0000-4000-8000-000000000001', value: secretValue, expires: '2099-01-01T00:00:00Z' }],
+      applicationPermissions: ['Mail.ReadWrite', 'Mail.Send', 'User.Read.All', 'Calendars.ReadWrite', 'Place.Read.All'],
+      adminConsent: true,
+    }],
+    users: [{
+      id: '5a1e0c55-0000-4000-8000-00000000c0de',
+      userPrincipalName: supportMailbox,
+      mail: supportMailbox,
+      displayName: 'Support',
+      mailbox: { folders: [{ path: 'Inbox/Support' }, { path: 'Inbox/Processed' }, { path: 'Inbox/Failed' }] },
+    }],
+  };
+}
+
+export interface MailWorld {
+  emulator: RunningEmulator;
+  control: ReturnType<typeof emulatorClient>;
+  db: TestDatabase;
+  app: App;
+  job: MailJobConfig;
+  close(): Promise<void>;
+}
+
+export function testJob(overrides: Partial<MailJobConfig> = {}): MailJobConfig {
+  return {
+    name: 'support', type: 'mail', connection: 'test', enabled: true, schedule: '5 minutes', file: 'schedules/test.json',
+    mailbox: supportMailbox, folder: 'Inbox/Support', rules: 'default',
+    postActions: { markRead: true, moveTo: 'Inbox/Processed', moveFailedTo: 'Inbox/Failed', flag: false, categories: [] },
+    limits: { messagesPerRun: 1000, attachmentMaxBytes: 1_000_000, maxAttempts: 3 },
+    ...overrides,
+  };
+}
+
+export function testConnection(emulator: RunningEmulator): ConnectionConfig {
+  return {
+    name: 'test', tenantId, clientId, cloud: 'emulator',
+    credential: { clientSecret: { env: 'TEST_CLIENT_SECRET' } },
+    authorityHost: emulator.url, graphBaseUrl: `${emulator.url}/v1.0`, caFile: emulator.caFile,
+  };
+}
+
+/** An emulated tenant over HTTPS, a throw-away database and an app wired to both: what a mail job sees in production. */
+export async function startMailWorld(options: { job?: Partial<MailJobConfig>; emulator?: EmulatorOptions } = {}): Promise<MailWorld> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'mailroom-emulator-'));
+  const emulator = await startEmulator({ port: 0, stateDir, tenant: testTenant(), ...options.emulator });
+  const db = await startTestDatabase();
+  const job = testJob(options.job);
+  const config: MailroomConfig = {
+    root: process.cwd(),
+    env: { TEST_CLIENT_SECRET: secretValue },
+    connections: [testConnection(emulator)],
+    jobs: [job],
+    ruleSets: { default: join(process.cwd(), 'rules/default.json'), examples: join(process.cwd(), 'rules/examples.json') },
+    notificationsFile: null,
+  };
+  const app = createApp({ config, store: db.store, logger: createSilentLogger() });
+  return {
+    emulator, control: emulatorClient(emulator), db, app, job,
+    close: async () => {
+      await db.drop();
+      await emulator.close();
+      await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
