@@ -23,6 +23,7 @@ export function normalizeWhitespace(text: string): string {
     .map((line) => line.replace(/[ \t\f\v]+$/, ''))
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()
     .replace(/(?:\n[ \t]*([-_=*~#+>ᐧ])\1*[ \t]*)+$/u, '')
     .trim();
 }
