@@ -32,6 +32,10 @@ export interface EmulatorOptions {
   throttle?: ThrottleOptions;
   /** Artificial processing time per Graph operation in ms (default 0), to make concurrency observable. */
   latencyMs?: number;
+  /** Delta sync states kept per folder/calendar before older delta or next links answer 410 SyncStateNotFound (default 1000). */
+  syncStatesPerFolder?: number;
+  /** The `interval` the device-code endpoint tells clients to poll at, in seconds (Entra: 5; may be fractional). */
+  deviceCodeIntervalSeconds?: number;
 }
 
 export interface RunningEmulator {

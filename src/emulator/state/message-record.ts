@@ -1,0 +1,178 @@
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { newChangeKey, newImmutableId, newRestId, stableId } from './ids.ts';
+
+export interface Recipient {
+  emailAddress: { name: string; address: string };
+}
+
+export interface AttachmentRecord {
+  index: number;
+  name: string;
+  /** null for item attachments (an attached message), as Graph reports. */
+  contentType: string | null;
+  size: number;
+  isInline: boolean;
+  contentId: string | null;
+  kind: 'file' | 'item';
+  content: Buffer;
+}
+
+export interface MessageRecord {
+  immutableId: string;
+  restId: string;
+  folderId: string;
+  raw: Buffer;
+  subject: string;
+  from: Recipient | null;
+  sender: Recipient | null;
+  toRecipients: Recipient[];
+  ccRecipients: Recipient[];
+  bccRecipients: Recipient[];
+  replyTo: Recipient[];
+  internetMessageId: string;
+  conversationId: string;
+  conversationIndex: string | null;
+  sentDateTime: string;
+  receivedDateTime: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  body: { contentType: 'html' | 'text'; content: string };
+  textBody: string;
+  htmlFromText: string;
+  bodyPreview: string;
+  attachments: AttachmentRecord[];
+  hasAttachments: boolean;
+  importance: 'low' | 'normal' | 'high';
+  isRead: boolean;
+  isDraft: boolean;
+  isDeliveryReceiptRequested: boolean;
+  isReadReceiptRequested: boolean;
+  inferenceClassification: 'focused' | 'other';
+  flag: Record<string, unknown>;
+  categories: string[];
+  headers: { name: string; value: string }[];
+  changeKey: string;
+  /** Mailbox change sequence at which the message entered its current folder (delta: created vs updated). */
+  arrivalSeq: number;
+}
+
+/** Graph renders date-times in UTC without fractional seconds for messages. */
+export function graphDate(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+function recipients(value: AddressObject | AddressObject[] | undefined): Recipient[] {
+  const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  const out: Recipient[] = [];
+  for (const object of list) {
+    for (const address of object.value) {
+      if (address.address !== undefined && address.address !== '') {
+        out.push({ emailAddress: { name: address.name !== '' ? address.name : address.address, address: address.address } });
+      }
+      for (const member of address.group ?? []) {
+        if (member.address !== undefined) out.push({ emailAddress: { name: member.name !== '' ? member.name : member.address, address: member.address } });
+      }
+    }
+  }
+  return out;
+}
+
+function importanceOf(parsed: ParsedMail): 'low' | 'normal' | 'high' {
+  const importance = String(parsed.headers.get('importance') ?? '').toLowerCase();
+  if (importance === 'high' || importance === 'low') return importance;
+  const priority = parsed.priority;
+  return priority === 'high' || priority === 'low' ? priority : 'normal';
+}
+
+function headerLines(parsed: ParsedMail): { name: string; value: string }[] {
+  return parsed.headerLines.map(({ line }) => {
+    const colon = line.indexOf(':');
+    return { name: line.slice(0, colon).trim(), value: line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim() };
+  });
+}
+
+function firstMessageId(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value[0] : value.split(/\s+/)[0];
+}
+
+export function previewOf(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 255);
+}
+
+export interface NewMessageInput {
+  raw: Buffer;
+  folderId: string;
+  receivedAt: Date;
+  isRead?: boolean;
+  isDraft?: boolean;
+  /** Use the Date header as receivedDateTime (seeded mail looks as old as it is). */
+  receivedFromDateHeader?: boolean;
+  domain: string;
+}
+
+export async function createMessageRecord(input: NewMessageInput): Promise<MessageRecord> {
+  const parsed = await simpleParser(input.raw, { keepCidLinks: true });
+  const html = typeof parsed.html === 'string' ? parsed.html : undefined;
+  const text = parsed.text ?? '';
+  const messageId = parsed.messageId ?? `<${stableId('', input.raw.toString('base64').slice(0, 200))}@${input.domain}>`;
+  const references = parsed.references;
+  const root = firstMessageId(references) ?? firstMessageId(parsed.inReplyTo) ?? messageId;
+  const sent = parsed.date ?? input.receivedAt;
+  const received = input.receivedFromDateHeader === true ? sent : input.receivedAt;
+  const attachments: AttachmentRecord[] = parsed.attachments.map((attachment, index) => {
+    const isItem = attachment.contentType === 'message/rfc822';
+    const contentId = attachment.contentId === undefined ? null : attachment.contentId.replace(/^<|>$/g, '');
+    const referenced = contentId !== null && html !== undefined && html.includes(`cid:${contentId}`);
+    return {
+      index,
+      name: attachment.filename ?? (isItem ? 'Attached message' : `attachment${index + 1}`),
+      contentType: isItem ? null : attachment.contentType,
+      size: attachment.size,
+      isInline: referenced || (attachment.related === true && contentId !== null),
+      contentId,
+      kind: isItem ? 'item' : 'file',
+      content: attachment.content,
+    };
+  });
+  const from = recipients(parsed.from)[0] ?? null;
+  const senderHeader = parsed.headers.get('sender') as AddressObject | undefined;
+  const receivedDate = graphDate(received);
+  return {
+    immutableId: newImmutableId(),
+    restId: newRestId(),
+    folderId: input.folderId,
+    raw: input.raw,
+    subject: parsed.subject ?? '',
+    from,
+    sender: recipients(senderHeader)[0] ?? from,
+    toRecipients: recipients(parsed.to),
+    ccRecipients: recipients(parsed.cc),
+    bccRecipients: recipients(parsed.bcc),
+    replyTo: recipients(parsed.replyTo),
+    internetMessageId: messageId,
+    conversationId: stableId('AAQkAG', root.toLowerCase()),
+    conversationIndex: (parsed.headers.get('thread-index') as string | undefined) ?? null,
+    sentDateTime: graphDate(sent),
+    receivedDateTime: receivedDate,
+    createdDateTime: receivedDate,
+    lastModifiedDateTime: receivedDate,
+    body: html === undefined ? { contentType: 'text', content: text } : { contentType: 'html', content: html },
+    textBody: text,
+    htmlFromText: typeof parsed.textAsHtml === 'string' ? parsed.textAsHtml : '',
+    bodyPreview: previewOf(text),
+    attachments,
+    hasAttachments: attachments.some((a) => !a.isInline),
+    importance: importanceOf(parsed),
+    isRead: input.isRead ?? false,
+    isDraft: input.isDraft ?? false,
+    isDeliveryReceiptRequested: parsed.headers.has('return-receipt-to'),
+    isReadReceiptRequested: parsed.headers.has('disposition-notification-to'),
+    inferenceClassification: 'focused',
+    flag: { flagStatus: 'notFlagged' },
+    categories: [],
+    headers: headerLines(parsed),
+    changeKey: newChangeKey(),
+    arrivalSeq: 0,
+  };
+}
