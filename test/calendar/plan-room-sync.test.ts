@@ -1,0 +1,67 @@
+import test from 'ava';
+import { planRoomSync, remoteHash, type RemoteRoomEvent, type RoomSyncAction } from '../../src/calendar/plan-room-sync.ts';
+import type { RoomReservation } from '../../src/calendar/room-reservation.ts';
+
+const window = { start: new Date('2026-11-01T00:00:00Z'), end: new Date('2027-05-01T00:00:00Z') };
+const t0 = new Date('2026-11-20T10:00:00Z');
+const later = new Date('2026-11-21T10:00:00Z');
+const latest = new Date('2026-11-22T10:00:00Z');
+
+function event(id: string, subject: string, lastModified = t0, mailroomId: string | null = null): RemoteRoomEvent {
+  return { eventId: id, subject, start: new Date('2026-12-01T09:00:00Z'), end: new Date('2026-12-01T10:00:00Z'), organizer: null, lastModified, mailroomId };
+}
+
+/** A reservation in sync with `event(eventId, subject)` unless changed afterwards. */
+function reservation(id: string, eventId: string | null, subject: string, changes: Partial<RoomReservation> = {}): RoomReservation {
+  const synced = { subject, start: new Date('2026-12-01T09:00:00Z'), end: new Date('2026-12-01T10:00:00Z') };
+  return {
+    _id: id, room: 'room-1@x', ...synced, organizer: null, source: 'mailroom', externalId: id, version: 1, updatedAt: t0, cancelled: false, eventId,
+    sync: { version: eventId === null ? 0 : 1, remoteHash: eventId === null ? null : remoteHash(synced), generation: 0, syncedAt: eventId === null ? null : t0 },
+    ...changes,
+  };
+}
+
+function summary(actions: RoomSyncAction[]): string[] {
+  return actions.map((a) => {
+    const subject = 'reservation' in a ? a.reservation._id : a.event.eventId;
+    const conflict = 'conflict' in a && a.conflict ? ` conflict→${a.conflict.winner}` : '';
+    return `${a.kind} ${subject}${a.kind === 'dropLocal' ? ` (${a.reason})` : ''}${conflict}`;
+  });
+}
+
+const cases: { title: string; reservations: RoomReservation[]; changed?: RemoteRoomEvent[]; deleted?: string[]; complete?: boolean; repairDrift?: boolean; expect: string[] }[] = [
+  { title: 'new in Mailroom → create', reservations: [reservation('r1', null, 'Board')], expect: ['create r1'] },
+  { title: 'new in Outlook → import', reservations: [], changed: [event('e9', 'Standup')], expect: ['importRemote e9'] },
+  { title: 'our event found unlinked (crashed create) → link, no second create', reservations: [reservation('r1', null, 'Board')], changed: [event('e1', 'Board', t0, 'r1')], expect: ['link r1'] },
+  { title: 'changed in Outlook only → apply to Mailroom', reservations: [reservation('r1', 'e1', 'Board')], changed: [event('e1', 'Board (moved)')], expect: ['applyRemote r1'] },
+  { title: 'echo of our own write → nothing', reservations: [reservation('r1', 'e1', 'Board')], changed: [event('e1', 'Board')], expect: [] },
+  { title: 'changed in Mailroom only → patch', reservations: [reservation('r1', 'e1', 'Board', { subject: 'Board v2', version: 2, updatedAt: later })], expect: ['patch r1'] },
+  {
+    title: 'both changed, Outlook newer → Outlook wins, conflict', reservations: [reservation('r1', 'e1', 'Board', { subject: 'Board v2', version: 2, updatedAt: later })],
+    changed: [event('e1', 'Board (Outlook)', latest)], expect: ['applyRemote r1 conflict→outlook'],
+  },
+  {
+    title: 'both changed, Mailroom newer → Mailroom wins, conflict', reservations: [reservation('r1', 'e1', 'Board', { subject: 'Board v2', version: 2, updatedAt: latest })],
+    changed: [event('e1', 'Board (Outlook)', later)], expect: ['patch r1 conflict→mailroom'],
+  },
+  { title: 'cancelled in Mailroom → delete event', reservations: [reservation('r1', 'e1', 'Board', { cancelled: true, version: 2 })], expect: ['deleteRemote r1'] },
+  { title: 'cancelled before it reached Outlook → drop', reservations: [reservation('r1', null, 'Board', { cancelled: true, version: 2 })], expect: ['dropLocal r1 (cancelled)'] },
+  { title: 'deleted in Outlook → drop in Mailroom', reservations: [reservation('r1', 'e1', 'Board')], deleted: ['e1'], expect: ['dropLocal r1 (deletedInOutlook)'] },
+  {
+    title: 'deleted in Outlook, edited in Mailroom → deletion wins, conflict', reservations: [reservation('r1', 'e1', 'Board', { subject: 'v2', version: 2, updatedAt: later })],
+    deleted: ['e1'], expect: ['dropLocal r1 (deletedInOutlook) conflict→outlook'],
+  },
+  { title: 'full round without the event → it is gone', reservations: [reservation('r1', 'e1', 'Board')], complete: true, expect: ['dropLocal r1 (deletedInOutlook)'] },
+  { title: 'incremental round without the event → unchanged', reservations: [reservation('r1', 'e1', 'Board')], expect: [] },
+  {
+    title: 'resync repairs unrecorded drift with Mailroom content', reservations: [reservation('r1', 'e1', 'Board', { subject: 'Board edited in the database' })],
+    changed: [event('e1', 'Board')], complete: true, repairDrift: true, expect: ['patch r1'],
+  },
+];
+
+for (const c of cases) {
+  test(`planRoomSync: ${c.title}`, (t) => {
+    const actions = planRoomSync({ reservations: c.reservations, changed: c.changed ?? [], deleted: new Set(c.deleted ?? []), complete: c.complete ?? false, window, repairDrift: c.repairDrift ?? false });
+    t.deepEqual(summary(actions), c.expect);
+  });
+}
