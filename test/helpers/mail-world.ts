@@ -65,17 +65,17 @@ export function testConnection(emulator: RunningEmulator): ConnectionConfig {
 }
 
 /** An emulated tenant over HTTPS, a throw-away database and an app wired to both: what a mail job sees in production. */
-export async function startMailWorld(options: { job?: Partial<MailJobConfig>; emulator?: EmulatorOptions } = {}): Promise<MailWorld> {
+export async function startMailWorld(options: { job?: Partial<MailJobConfig>; emulator?: EmulatorOptions; root?: string; ruleSets?: Record<string, string> } = {}): Promise<MailWorld> {
   const stateDir = await mkdtemp(join(tmpdir(), 'mailroom-emulator-'));
   const emulator = await startEmulator({ port: 0, stateDir, tenant: testTenant(), ...options.emulator });
   const db = await startTestDatabase();
   const job = testJob(options.job);
   const config: MailroomConfig = {
-    root: process.cwd(),
+    root: options.root ?? process.cwd(),
     env: { TEST_CLIENT_SECRET: secretValue },
     connections: [testConnection(emulator)],
     jobs: [job],
-    ruleSets: { default: join(process.cwd(), 'rules/default.json'), examples: join(process.cwd(), 'rules/examples.json') },
+    ruleSets: options.ruleSets ?? { default: join(process.cwd(), 'rules/default.json'), examples: join(process.cwd(), 'rules/examples.json') },
     notificationsFile: null,
   };
   const app = createApp({ config, store: db.store, logger: createSilentLogger() });
