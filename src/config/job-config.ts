@@ -33,4 +33,44 @@ export interface NotificationsJobConfig extends JobBase {
   mailbox: string;
 }
 
-export type JobConfig = MailJobConfig | NotificationsJobConfig;
+/** A person whose calendar a publish job writes. */
+export interface CalendarResourceConfig {
+  mailbox: string;
+  /** false: the job skips this resource (no reads, no writes). */
+  active: boolean;
+}
+
+/** Planned work (appointments, unavailabilities, working days) → each resource's Outlook calendar, one way. */
+export interface CalendarPublishJobConfig extends JobBase {
+  type: 'calendar-publish';
+  /** IANA zone for created events. */
+  timeZone: string;
+  /** Items and events that ended more than this many days ago are left alone. */
+  daysBack: number;
+  lookupPrincipalName: boolean;
+  /** null: every resource in the plan and every one published to before. */
+  resources: CalendarResourceConfig[] | null;
+}
+
+/** Users' Outlook calendars → calendar_events, through calendarView delta. */
+export interface CalendarReadJobConfig extends JobBase {
+  type: 'calendar-read';
+  users: string[];
+  daysBack: number;
+  daysAhead: number;
+  lookupPrincipalName: boolean;
+}
+
+/** Rooms (Places API) → rooms; reservations both ways. */
+export interface RoomSyncJobConfig extends JobBase {
+  type: 'room-sync';
+  roomList?: string;
+  rooms?: string[];
+  timeZone: string;
+  daysBack: number;
+  daysAhead: number;
+}
+
+export type CalendarJobConfig = CalendarPublishJobConfig | CalendarReadJobConfig | RoomSyncJobConfig;
+
+export type JobConfig = MailJobConfig | NotificationsJobConfig | CalendarJobConfig;

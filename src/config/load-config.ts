@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { configInvalid, type ConfigProblem } from './config-problem.ts';
 import type { ConnectionConfig } from './connection-config.ts';
-import type { JobConfig, MailJobConfig, NotificationsJobConfig } from './job-config.ts';
+import type { CalendarPublishJobConfig, CalendarReadJobConfig, JobConfig, MailJobConfig, NotificationsJobConfig, RoomSyncJobConfig } from './job-config.ts';
 import { parseSchedule } from './check-schedule.ts';
 import { readJsonFile } from './read-json-file.ts';
 import type { Environment } from './read-environment.ts';
@@ -66,6 +66,48 @@ function withNotificationsDefaults(raw: Record<string, unknown>, file: string): 
   };
 }
 
+function withBaseDefaults(raw: Record<string, unknown>, file: string, schedule: string): Record<string, unknown> {
+  return { ...raw, file, enabled: (raw.enabled as boolean | undefined) ?? true, schedule: (raw.schedule as string | undefined) ?? schedule };
+}
+
+function withCalendarPublishDefaults(raw: Record<string, unknown>, file: string): CalendarPublishJobConfig {
+  const resources = raw.resources as { mailbox: string; active?: boolean }[] | undefined;
+  return {
+    ...(withBaseDefaults(raw, file, '15 minutes') as unknown as CalendarPublishJobConfig),
+    timeZone: (raw.timeZone as string | undefined) ?? 'Europe/Berlin',
+    daysBack: (raw.daysBack as number | undefined) ?? 365,
+    lookupPrincipalName: (raw.lookupPrincipalName as boolean | undefined) ?? false,
+    resources: resources === undefined ? null : resources.map((r) => ({ mailbox: r.mailbox, active: r.active ?? true })),
+  };
+}
+
+function withCalendarReadDefaults(raw: Record<string, unknown>, file: string): CalendarReadJobConfig {
+  return {
+    ...(withBaseDefaults(raw, file, '15 minutes') as unknown as CalendarReadJobConfig),
+    daysBack: (raw.daysBack as number | undefined) ?? 30,
+    daysAhead: (raw.daysAhead as number | undefined) ?? 90,
+    lookupPrincipalName: (raw.lookupPrincipalName as boolean | undefined) ?? false,
+  };
+}
+
+function withRoomSyncDefaults(raw: Record<string, unknown>, file: string): RoomSyncJobConfig {
+  return {
+    ...(withBaseDefaults(raw, file, '10 minutes') as unknown as RoomSyncJobConfig),
+    timeZone: (raw.timeZone as string | undefined) ?? 'Europe/Berlin',
+    daysBack: (raw.daysBack as number | undefined) ?? 7,
+    daysAhead: (raw.daysAhead as number | undefined) ?? 180,
+  };
+}
+
+/** Defaults per job type (the schema already validated the type); mail is the fallback as before. */
+const jobDefaults: Record<string, (raw: Record<string, unknown>, file: string) => JobConfig> = {
+  mail: withMailDefaults,
+  notifications: withNotificationsDefaults,
+  'calendar-publish': withCalendarPublishDefaults,
+  'calendar-read': withCalendarReadDefaults,
+  'room-sync': withRoomSyncDefaults,
+};
+
 /**
  * Reads and validates every file in schedules/ and the list of rule sets in rules/, reporting all problems at once.
  * Rule expressions are compiled by src/rules; here a rule file only has to exist and be JSON.
@@ -106,7 +148,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
       jobFiles.set(name, file);
       const schedule = parseSchedule((raw.schedule as string | undefined) ?? '5 minutes');
       if ('error' in schedule) problems.push({ file, pointer: `/jobs/${index}/schedule`, message: schedule.error });
-      const job = raw.type === 'notifications' ? withNotificationsDefaults(raw, file) : withMailDefaults(raw, file);
+      const job = (jobDefaults[raw.type as string] ?? withMailDefaults)(raw, file);
       jobs.push(job);
       jobPointers.set(job, `/jobs/${index}`);
     });
