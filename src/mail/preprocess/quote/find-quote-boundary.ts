@@ -153,8 +153,8 @@ function looksLikeAttribution(joined: string, firstLine: string, extraLines: num
   if (extraLines > 0 && !attributionStarts.test(firstLine) && !/^\d/.test(firstLine) && !firstLine.includes('@') && !hasDateTime(firstLine) && !/^["'“„«]?[\p{Lu}][\p{L}.'-]*(?: [\p{Lu}][\p{L}.'-]*){0,3}["'”»]? *[<(]/u.test(firstLine)) return false;
   if (wroteWords.test(joined)) {
     if (attributionStarts.test(firstLine) || hasDateOrAddress) return true;
-    // "Ann Smith wrote:" on its own: short, a name and the verb, nothing else.
-    return extraLines === 0 && joined.length < 60 && joined.split(/\s+/).length <= 6;
+    // "Ann Smith wrote:" on its own: short, a capitalised name and the verb, nothing else.
+    return extraLines === 0 && joined.length < 60 && /^["'“]?[\p{Lu}][\p{L}.'-]*(?: [\p{Lu}][\p{L}.'-]*){0,3}["'”]? \S+(?: \S+)?[:：]$/u.test(joined);
   }
   // Gmail and Mail.ru in many languages: "<date>, <time>, Ann <ann@example.com>:" with no verb at all.
   return extraLines <= 1 && (dateEmailAttribution.test(joined) || (hasDateTime(joined) && emailThenColon.test(joined)));

@@ -2,7 +2,8 @@
  * Static check for regular expressions from rule files. JavaScript regexes backtrack and cannot be interrupted, so a
  * pattern like `(a+)+$` or `(\w|\d)*x` can hang a worker on one crafted mail. We reject the two shapes that cause
  * exponential backtracking: an unbounded quantifier applied to a group that itself contains one (star height > 1),
- * and an unbounded quantifier over an alternation whose branches can start with the same character.
+ * and an unbounded quantifier over an alternation whose branches can start with the same character. A repeated
+ * group that starts with a fixed character is taken as delimited and allowed.
  * It is a conservative screen, not a proof; patterns it accepts still run only on one message body at a time.
  */
 interface GroupFrame {
@@ -48,7 +49,7 @@ export function findRegexProblem(source: string): string | null {
       i++;
       const quantifier = readQuantifier(source, i);
       if (quantifier !== null && quantifier.unbounded) {
-        if (frame.innerUnbounded) {
+        if (frame.innerUnbounded && !startsWithFixedLiteral(frame.branches)) {
           return `pattern can backtrack catastrophically: a repeated group contains another repetition near "${excerpt(source, i)}"; make the inner part unambiguous`;
         }
         if (branchesOverlap(frame.branches)) {
@@ -117,4 +118,12 @@ function firstAtom(branch: string): string {
 
 function excerpt(source: string, i: number): string {
   return source.slice(Math.max(0, i - 20), i + 2);
+}
+
+/**
+ * `(?:-[a-z]+)*` is safe: every repetition must begin with the same literal, so there is one way to split the
+ * input. A branch starting with an unquantified plain character counts as delimited.
+ */
+function startsWithFixedLiteral(branches: readonly string[]): boolean {
+  return branches.length === 1 && /^(?:[^\\[(.^$|?*+{]|\\[^dDwWsSbBpPu0-9])(?![*+?{])/.test(branches[0] ?? '');
 }
