@@ -17,7 +17,7 @@ const input: MimeInput = {
 test('the MIME we send reads back (with our own parser) as the same mail: text and HTML alternatives, ids, encoded words', async (t) => {
   const mime = buildMimeMessage(input);
   t.true(mime.split('\r\n').every((line) => line.length <= 998), 'no over-long lines');
-  t.false(/[^\x00-\x7f]/.test(mime), 'pure ASCII on the wire');
+  t.true([...mime].every((c) => c.charCodeAt(0) < 128), 'pure ASCII on the wire');
   const message = await parseMessage(mime);
   t.is(message.subject, input.subject);
   t.deepEqual(message.to, [{ address: 'jose@fabrikam.example', name: 'José Müller, "IT"' }]);
