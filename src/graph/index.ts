@@ -5,4 +5,5 @@ export { createCallCounter, type GraphCallCounter } from './call-counter.ts';
 export { mapGraphError, type GraphErrorContext } from './map-graph-error.ts';
 export { escapeODataString } from './escape-odata-string.ts';
 export { resolveMailFolder, wellKnownFolderNames } from './resolve-mail-folder.ts';
+export { userPath } from './user-path.ts';
 export { batchBodyBytes, maxBatchSize } from './run-batch.ts';

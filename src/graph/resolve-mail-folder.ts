@@ -1,5 +1,6 @@
 import { AppError } from '../core/index.ts';
 import type { GraphClient } from './graph-client-types.ts';
+import { userPath } from './user-path.ts';
 
 /** Locale-independent names usable instead of a folder id: https://learn.microsoft.com/en-us/graph/api/resources/mailfolder */
 export const wellKnownFolderNames = new Set([
@@ -29,7 +30,7 @@ async function listAll(graph: GraphClient, path: string): Promise<Folder[]> {
 export async function resolveMailFolder(graph: GraphClient, mailbox: string, path: string): Promise<{ id: string; path: string }> {
   const segments = path.split('/').map((s) => s.trim()).filter((s) => s !== '');
   if (segments.length === 0) throw new AppError('GRAPH_FOLDER_NOT_FOUND', `folder path "${path}" is empty`, { details: { mailbox, path }, hint: 'Give a folder path such as Inbox/Support.' });
-  const user = `/users/${encodeURIComponent(mailbox)}`;
+  const user = userPath(mailbox);
   const notFound = (segment: string, parent: string | undefined): AppError =>
     new AppError('GRAPH_FOLDER_NOT_FOUND', `mailbox ${mailbox} has no folder "${segment}"${parent ? ` under "${parent}"` : ' at the top level'}`, {
       details: { mailbox, path, missingSegment: segment, ...(parent ? { parent } : {}) },
@@ -43,11 +44,12 @@ export async function resolveMailFolder(graph: GraphClient, mailbox: string, pat
     current = pick(await listAll(graph, `${user}/mailFolders`), first);
     if (!current) throw notFound(first, undefined);
   }
-  const resolved = [first];
+  // The path as the mailbox spells it, for messages and job results.
+  const resolved = [current.displayName];
   for (const segment of rest) {
     const child = pick(await listAll(graph, `${user}/mailFolders/${encodeURIComponent(current.id)}/childFolders`), segment);
     if (!child) throw notFound(segment, resolved.join('/'));
-    resolved.push(segment);
+    resolved.push(child.displayName);
     current = child;
   }
   return { id: current.id, path: resolved.join('/') };

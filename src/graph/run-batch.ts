@@ -121,10 +121,17 @@ export async function runBatch(options: {
         }
       }
     }
-    // A dependent that failed only because its dependency failed is sent again with it.
-    for (const item of pending) {
-      const r = byId.get(item.id.toLowerCase());
-      if (r?.status === 424 && item.dependsOn.some((d) => retry.has(d.toLowerCase()))) retry.add(item.id.toLowerCase());
+    // A dependent that failed only because its dependency failed is sent again with it (transitively).
+    for (let grew = retry.size > 0; grew;) {
+      grew = false;
+      for (const item of pending) {
+        const key = item.id.toLowerCase();
+        const r = byId.get(key);
+        if (!retry.has(key) && r?.status === 424 && item.dependsOn.some((d) => retry.has(d.toLowerCase()))) {
+          retry.add(key);
+          grew = true;
+        }
+      }
     }
     for (const item of pending) {
       if (retry.has(item.id.toLowerCase())) continue;

@@ -1,7 +1,7 @@
 import { createTokenProvider, readTokenRoles, resolveCredential, type TokenCacheStore } from '../../auth/index.ts';
 import { toAppError, type AppError } from '../../core/index.ts';
 import { resolveConnectionHosts, type ConnectionConfig } from '../../config/connection-config.ts';
-import { createGraphClient, resolveMailFolder, type GraphClient } from '../../graph/index.ts';
+import { createGraphClient, resolveMailFolder, userPath, type GraphClient } from '../../graph/index.ts';
 import type { Logger } from '../../log/index.ts';
 import { missingRoles, requiredRoles, type ConnectionJob } from './connection-required-roles.ts';
 
@@ -72,17 +72,18 @@ function expiryStep(connection: ConnectionConfig, context: ConnectionTestContext
   return { step: 'secret-expiry', status: 'ok', reason: `${what} expires on ${date} (in ${days} days)` };
 }
 
-interface Target { mailbox: string; folder: string | undefined; jobs: string[] }
+interface Target { mailbox: string; folder: string | undefined; jobs: string[]; mail: boolean }
 
 function targetsOf(jobs: readonly ConnectionJob[], mailbox: string | undefined, folder: string | undefined): Target[] {
-  if (mailbox !== undefined) return [{ mailbox, folder, jobs: [] }];
+  if (mailbox !== undefined) return [{ mailbox, folder, jobs: [], mail: true }];
   const targets = new Map<string, Target>();
   for (const job of jobs) {
     if (job.mailbox === undefined) continue;
     const folderPath = job.type === 'mail' ? (job.folder ?? 'Inbox') : undefined;
     const key = `${job.mailbox.toLowerCase()}\n${folderPath ?? ''}`;
-    const target = targets.get(key) ?? { mailbox: job.mailbox, folder: folderPath, jobs: [] };
+    const target = targets.get(key) ?? { mailbox: job.mailbox, folder: folderPath, jobs: [], mail: false };
     target.jobs.push(job.name);
+    target.mail ||= job.type === 'mail';
     targets.set(key, target);
   }
   return [...targets.values()];
@@ -155,8 +156,9 @@ export async function runConnectionTest(
       continue;
     }
     graph ??= createGraphClient(connection, { tokenProvider, logger: context.logger, baseDir: context.baseDir, maxAttempts: 3, timeoutMs: 15_000, ...context.graph });
-    const user = `/users/${encodeURIComponent(target.mailbox)}`;
-    const calendarOnly = !granted.some((r) => r.startsWith('Mail.')) && granted.some((r) => r.startsWith('Calendars.'));
+    const user = userPath(target.mailbox);
+    // Probe the way the jobs use the mailbox; for a bare --mailbox, the way the granted roles allow.
+    const calendarOnly = target.jobs.length > 0 ? !target.mail : !granted.some((r) => r.startsWith('Mail.')) && granted.some((r) => r.startsWith('Calendars.'));
     const usedBy = target.jobs.length > 0 ? ` (job ${target.jobs.join(', ')})` : '';
     try {
       await graph.get(calendarOnly ? `${user}/calendar?$select=id` : `${user}/mailFolders/inbox?$select=id`);
