@@ -1,11 +1,7 @@
 import { stepRegistry } from './step-registry.ts';
-import type { PreprocessStepConfig } from './step-types.ts';
+import type { PreprocessStepConfig, StepProblem } from './step-types.ts';
 
-/** A problem in a rule file's "preprocess" array; `pointer` is a JSON Pointer relative to that array ("/2/options/pattern"). */
-export interface StepProblem {
-  pointer: string;
-  message: string;
-}
+export type { StepProblem };
 
 /**
  * Everything wrong with a list of steps, all at once: unknown step names, wrong option types, unknown options,

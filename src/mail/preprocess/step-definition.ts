@@ -1,5 +1,5 @@
 import type { PipelineState } from './pipeline-state.ts';
-import type { StepProblem } from './check-preprocess-steps.ts';
+import type { StepProblem } from './step-types.ts';
 
 /** A built-in or user-defined step. Options are checked once (checkOptions) and parsed per run (parse). */
 export interface StepDefinition<Options> {

@@ -17,3 +17,9 @@ export interface PreprocessResult {
   text: string;
   trace: PreprocessTrace[];
 }
+
+/** A problem in a rule file's "preprocess" array; `pointer` is a JSON Pointer relative to that array ("/2/options/pattern"). */
+export interface StepProblem {
+  pointer: string;
+  message: string;
+}

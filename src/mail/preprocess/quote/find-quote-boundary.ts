@@ -185,7 +185,7 @@ export function headerBlockEnd(lines: readonly ReadLine[], i: number): number | 
       continuation = 0;
     } else if (line.blank) {
       const next = nextNonBlank(lines, j);
-      if (next - j > 2 || lines[next]?.field == null || fields.has(lines[next]?.field ?? '')) break;
+      if (next - j > 2 || (lines[next]?.field ?? null) === null || fields.has(lines[next]?.field ?? '')) break;
     } else if (continuation < 2 && end === j && !fields.has('subject')) {
       continuation++;
       end = j + 1;

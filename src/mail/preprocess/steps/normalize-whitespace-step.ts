@@ -17,7 +17,7 @@ export const normalizeWhitespaceStep: StepDefinition<Record<string, never>> = {
 
 export function normalizeWhitespace(text: string): string {
   return text
-    .replace(/[\u200b\u200c\u200d\u2060\ufeff\u00ad]/g, '')
+    .replace(/\u200b|\u200c|\u200d|\u2060|\ufeff|\u00ad/g, '')
     .replace(/[\u00a0\u2007\u202f]/g, ' ')
     .split('\n')
     .map((line) => line.replace(/[ \t\f\v]+$/, ''))

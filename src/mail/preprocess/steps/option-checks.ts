@@ -1,4 +1,4 @@
-import type { StepProblem } from '../check-preprocess-steps.ts';
+import type { StepProblem } from '../step-types.ts';
 import { findRegexProblem } from './regex-safety.ts';
 
 /** Small validators shared by the steps' checkOptions; each returns problems with pointers relative to options. */
