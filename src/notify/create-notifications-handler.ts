@@ -1,4 +1,4 @@
-import type { Clock } from '../core/index.ts';
+import { AppError, type Clock } from '../core/index.ts';
 import type { NotificationsJobConfig } from '../config/job-config.ts';
 import type { GraphCallCounter, GraphClient } from '../graph/index.ts';
 import type { JobHandler } from '../jobs/index.ts';
@@ -58,5 +58,6 @@ export function createNotificationsHandler(deps: NotificationsHandlerDeps): JobH
       limits: notifications.limits,
       ...(deps.hooks ? { hooks: deps.hooks } : {}),
     });
+    if (ctx.signal.aborted) throw new AppError('JOB_ABORTED', `job ${job.name} was stopped; the next run continues with what is left`);
   };
 }

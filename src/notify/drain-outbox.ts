@@ -1,4 +1,4 @@
-import { isAppError, toAppError, type AppError, type Clock } from '../core/index.ts';
+import { AppError, isAppError, toAppError, type Clock } from '../core/index.ts';
 import { escapeODataString, type GraphClient } from '../graph/index.ts';
 import type { JobRun } from '../jobs/index.ts';
 import type { Logger } from '../log/index.ts';
@@ -41,10 +41,20 @@ async function findInSentItems(context: DrainContext, entry: OutboxEntry): Promi
   const filter = encodeURIComponent(`internetMessageId eq '${escapeODataString(entry.internetMessageId)}'`);
   for (const via of entry.via) {
     const graph = context.graphFor(via.connection);
-    const found = await graph.get<{ value: { id: string }[] }>(
-      `/users/${encodeURIComponent(via.mailbox)}/mailFolders/sentitems/messages?$filter=${filter}&$select=id&$top=1`,
-      { signal: context.signal },
-    );
+    let found: { value: { id: string }[] };
+    try {
+      found = await graph.get<{ value: { id: string }[] }>(
+        `/users/${encodeURIComponent(via.mailbox)}/mailFolders/sentitems/messages?$filter=${filter}&$select=id&$top=1`,
+        { signal: context.signal },
+      );
+    } catch (error) {
+      const cause = toAppError(error, 'GRAPH_ERROR');
+      if (cause.code === 'JOB_ABORTED') throw cause;
+      throw new AppError(cause.code, `looking for ${entry.internetMessageId} in Sent Items of ${via.mailbox} before sending again: ${cause.message}`, {
+        cause, retry: cause.retry, details: cause.details, ...(cause.retryAfterMs === undefined ? {} : { retryAfterMs: cause.retryAfterMs }),
+        hint: 'A notification is sent again only after Sent Items shows it was not sent; the application needs Mail.ReadBasic.All, Mail.Read or Mail.ReadWrite on the sender mailbox for that check.',
+      });
+    }
     if (found.value.length > 0) return true;
   }
   return false;

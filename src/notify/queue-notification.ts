@@ -51,7 +51,8 @@ export async function queueNotification(target: QueueTarget, eventId: string, ti
     html: planned.message.html,
     text: planned.message.text,
     internetMessageId: notificationMessageId(key, target.senderMailbox),
-    inReplyTo: bracketed(ticket.source?.internetMessageId),
+    // Only the requester has the mail we answer; for anyone else a reference to it would thread nothing.
+    inReplyTo: planned.to === ticket.requester?.address.toLowerCase() ? bracketed(ticket.source?.internetMessageId) : null,
     status: reason === null ? 'pending' : 'suppressed',
     reason,
     maxAttempts: target.limits.maxAttempts,

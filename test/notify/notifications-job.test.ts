@@ -148,3 +148,34 @@ test('more than the hourly limit to one recipient is suppressed as rate-limited'
   t.is((await world.run()).counts.sent, 1, 'an hour later the recipient hears from us again');
   t.is((await world.sent()).length, 3);
 });
+
+test('a resend waits for the Sent Items check: a failed check postpones it, a forbidden check gives it up, never sends unchecked', async (t) => {
+  const world = await startNotifyWorld();
+  t.teardown(() => world.close());
+  await world.tickets.createTicket({ createdFrom: 'mail:chk1', requester: ann, subject: 'First', description: 'x', source: mailSource() });
+  await world.control.fault({ method: 'POST', path: '/sendMail$', status: 503, count: 1 });
+  await world.run();
+
+  world.clock.advance(5 * 60_000);
+  // The client retries a GET on 503 by itself (five sends); all of them fail here.
+  await world.control.fault({ method: 'GET', path: '/mailFolders/sentitems/messages', status: 503, count: 5 });
+  const postponed = await world.run();
+  t.is(postponed.counts.sent ?? 0, 0);
+  t.is(postponed.counts.retrying, 1);
+  t.is((await world.sent()).length, 0, 'not sent while it is unknown whether it was');
+
+  world.clock.advance(10 * 60_000);
+  t.is((await world.run()).counts.sent, 1, 'sent once the check succeeds');
+
+  await world.tickets.createTicket({ createdFrom: 'mail:chk2', requester: { address: 'bo@fabrikam.example', name: 'Bo' }, subject: 'Second', description: 'x', source: mailSource() });
+  await world.control.fault({ method: 'POST', path: '/sendMail$', status: 503, count: 1 });
+  await world.run();
+  world.clock.advance(5 * 60_000);
+  await world.control.fault({ method: 'GET', path: '/mailFolders/sentitems/messages', status: 403, count: 1 });
+  const forbidden = await world.run();
+  t.is(forbidden.counts.failed, 1);
+  const failed = forbidden.items.find((i) => i.outcome === 'failed');
+  t.is(failed?.recipient, 'bo@fabrikam.example');
+  t.regex(String(failed?.error?.message), /Sent Items/);
+  t.is((await world.sent()).length, 1);
+});
