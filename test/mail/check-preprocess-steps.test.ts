@@ -11,7 +11,7 @@ test('the recommended order and every user step with good options pass', (t) => 
       { step: 'regex-replace', options: { pattern: '(\\w+)@example\\.com', replacement: '$1@…' } },
       { step: 'cut-before', options: { pattern: '^Hello', keepMarker: true } },
       { step: 'cut-after', options: { pattern: '^-{3,} reply above' } },
-      { step: 'remove-quoted-reply', enabled: false, options: { forwards: 'remove', structure: true } },
+      { step: 'remove-quoted-reply', enabled: false, options: { forwards: 'remove', structure: true, clients: ['outlook', 'gmail'] } },
       { step: 'remove-signature', options: { closings: true, maxLines: 6 } },
       { step: 'remove-banner', options: { patterns: ['^\\[EXT\\]'], replaceDefaults: true } },
     ]),
@@ -22,6 +22,7 @@ test('the recommended order and every user step with good options pass', (t) => 
 const problems: [string, PreprocessStepConfig[], { pointer: string; message: RegExp }[]][] = [
   ['unknown step name', [{ step: 'remove-everything' }], [{ pointer: '/0/step', message: /unknown step "remove-everything"/ }]],
   ['unknown option', [{ step: 'remove-signature', options: { closing: true } }], [{ pointer: '/0/options/closing', message: /unknown option/ }]],
+  ['unknown client', [{ step: 'remove-quoted-reply', options: { clients: ['outlook', 'lotus'] } }], [{ pointer: '/0/options/clients/1', message: /not one of outlook/ }]],
   ['option of the wrong type', [{ step: 'remove-quoted-reply', options: { forwards: 'drop' } }], [{ pointer: '/0/options/forwards', message: /one of keep, remove/ }]],
   ['enabled not a boolean', [{ step: 'html-to-text', enabled: 'yes' as unknown as boolean }], [{ pointer: '/0/enabled', message: /true or false/ }]],
   ['invalid regex', [{ step: 'regex-remove', options: { pattern: '(unclosed' } }], [{ pointer: '/0/options/pattern', message: /invalid regular expression/ }]],

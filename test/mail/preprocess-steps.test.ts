@@ -141,6 +141,13 @@ test('remove-quoted-reply works on HTML structure: a reply whose quote has no re
   );
 });
 
+test('remove-quoted-reply clients: only the listed clients\' markup counts', (t) => {
+  const html = '<div>Neue Antwort.</div><div id="appendonsend"></div><hr><div id="divRplyFwdMsg"><b>X:</b> y</div><div>alter Text</div>';
+  const steps = (clients: string[]): PreprocessStepConfig[] => [{ step: 'remove-quoted-reply', options: { clients } }, { step: 'html-to-text' }, { step: 'normalize-whitespace' }];
+  t.is(run(bodyMessage({ html }), steps(['outlook'])).text, 'Neue Antwort.');
+  t.true(run(bodyMessage({ html }), steps(['gmail', 'apple'])).text.includes('alter Text'));
+});
+
 test('interleaved answers between quoted lines are kept; a bottom-posted answer loses the quote above it', (t) => {
   const interleaved = 'Hi,\nOn Mon, 13 Oct 2025 at 16:02, Helpdesk <h@firma.example> wrote:\n> Which room?\nRoom 3.\n> Since when?\nSince Monday.';
   t.is(run(bodyMessage({ text: interleaved }), [{ step: 'remove-quoted-reply' }]).text, 'Hi,\n> Which room?\nRoom 3.\n> Since when?\nSince Monday.');

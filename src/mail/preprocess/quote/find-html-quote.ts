@@ -10,13 +10,16 @@ import { textContent } from 'domutils';
  *  - Apple Mail / iOS, Thunderbird: <blockquote type="cite">, Thunderbird's <div class="moz-cite-prefix"> above it.
  *  - Yahoo: <div class="yahoo_quoted">.
  */
-export function findHtmlQuote(document: Document): Element | null {
+export const quoteClients = ['outlook', 'gmail', 'apple', 'thunderbird', 'yahoo'] as const;
+export type QuoteClient = (typeof quoteClients)[number];
+
+export function findHtmlQuote(document: Document, clients: ReadonlySet<QuoteClient> = new Set(quoteClients)): Element | null {
   let found: Element | null = null;
   const visit = (nodes: readonly AnyNode[]): void => {
     for (const node of nodes) {
       if (found !== null) return;
       if (!isTag(node)) continue;
-      if (isQuoteContainer(node)) {
+      if (isQuoteContainer(node, clients)) {
         found = startOf(node);
         return;
       }
@@ -27,18 +30,21 @@ export function findHtmlQuote(document: Document): Element | null {
   return found;
 }
 
-function isQuoteContainer(element: Element): boolean {
+function isQuoteContainer(element: Element, clients: ReadonlySet<QuoteClient>): boolean {
   const id = (element.attribs['id'] ?? '').toLowerCase();
   const classes = ` ${(element.attribs['class'] ?? '').toLowerCase()} `;
   const style = (element.attribs['style'] ?? '').toLowerCase().replace(/\s+/g, '');
-  if (id === 'divrplyfwdmsg' || id === 'appendonsend' || id === 'olk_src_body_section' || id.startsWith('x_divrplyfwdmsg')) return true;
-  if (element.name === 'div' && /border-top:solid#(?:e1e1e1|b5c4df)/.test(style) && /from|von|de|da|van|od|fra|från/i.test(textContent(element).slice(0, 60))) return true;
-  if (classes.includes(' yahoo_quoted ')) return true;
-  if (element.name === 'blockquote' && (element.attribs['type'] ?? '').toLowerCase() === 'cite') return true;
-  if (classes.includes(' moz-cite-prefix ')) return true;
+  if (clients.has('outlook')) {
+    if (id === 'divrplyfwdmsg' || id === 'appendonsend' || id === 'olk_src_body_section' || id.startsWith('x_divrplyfwdmsg')) return true;
+    if (element.name === 'div' && /border-top:solid#(?:e1e1e1|b5c4df)/.test(style) && /from|von|de|da|van|od|fra|från/i.test(textContent(element).slice(0, 60))) return true;
+  }
+  if (clients.has('yahoo') && classes.includes(' yahoo_quoted ')) return true;
+  // blockquote type=cite is written by Apple Mail/iOS and Thunderbird alike.
+  if ((clients.has('apple') || clients.has('thunderbird')) && element.name === 'blockquote' && (element.attribs['type'] ?? '').toLowerCase() === 'cite') return true;
+  if (clients.has('thunderbird') && classes.includes(' moz-cite-prefix ')) return true;
   // Gmail: only the container that actually holds a quote; the class alone also turns up inside new text when
   // someone pastes from another mail.
-  if (classes.includes(' gmail_quote ') && element.name === 'div') {
+  if (clients.has('gmail') && classes.includes(' gmail_quote ') && element.name === 'div') {
     return element.children.some((child) => isTag(child) && (child.name === 'blockquote' || / gmail_attr /.test(` ${child.attribs['class'] ?? ''} `)));
   }
   return false;
