@@ -37,6 +37,7 @@ export function createTokenProvider(connection: ConnectionConfig, context: AuthC
   let confidential: ConfidentialApp | undefined;
   let publicApp: PublicApp | undefined;
   let inflight: Promise<string> | undefined;
+  let delegatedMemo: { token: string; renewAt: number } | undefined;
   const delegated = connection.delegated?.enabled === true;
 
   async function acquireAppOnly(): Promise<string> {
@@ -68,8 +69,15 @@ export function createTokenProvider(connection: ConnectionConfig, context: AuthC
     if (!account) {
       throw new AppError('AUTH_SIGN_IN_REQUIRED', `connection ${connection.name}: nobody has signed in yet`, { hint: signInHint, details: { connection: connection.name } });
     }
+    if (delegatedMemo && Date.now() < delegatedMemo.renewAt) return delegatedMemo.token;
     try {
-      return accessTokenOf(await app.acquireTokenSilent({ account, scopes: hosts.delegatedScopes }), connection);
+      const result = await app.acquireTokenSilent({ account, scopes: hosts.delegatedScopes });
+      const token = accessTokenOf(result, connection);
+      // MSAL files a delegated token under the scopes the server granted, which never match a requested `.default`,
+      // so its cache would miss and spend the refresh token on every call. Keep the token here until 5 minutes
+      // before expiry, as MSAL does for app-only tokens.
+      if (result?.expiresOn) delegatedMemo = { token, renewAt: result.expiresOn.getTime() - 300_000 };
+      return token;
     } catch (error) {
       // interaction_required and friends: the refresh token expired or was revoked; only the person can fix that.
       if (error instanceof InteractionRequiredAuthError) {
