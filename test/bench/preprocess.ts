@@ -98,7 +98,7 @@ for (const candidate of candidates) {
 const forwards = await checkForwardsKept(corporaRoot);
 console.log(`\nforwards kept whole with the default steps (product setting): ${forwards.kept}/${forwards.cases}`);
 const speed = measureSpeed(corporaRoot);
-console.log('speed (default steps, max of 5 runs each):');
+console.log('speed (default steps, best of 10 runs each):');
 for (const row of speed.rows) console.log(`  ${row.name.padEnd(44)} ${row.ms.toFixed(1).padStart(7)} ms`);
 console.log(`  max ${speed.maxMs.toFixed(1)} ms (bar: < 50 ms)`);
 

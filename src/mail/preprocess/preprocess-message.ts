@@ -28,11 +28,13 @@ export function preprocessMessage(message: Message, steps: readonly PreprocessSt
   }
   const state = new PipelineState(message);
   const trace: PreprocessTrace[] = [];
+  // One step's "after" is the next step's "before": render each state once (a large HTML body costs ms per render).
+  let current = state.snapshot();
   const record = (step: string, action: () => void): void => {
-    const before = state.snapshot();
+    const before = current;
     action();
-    const after = state.snapshot();
-    trace.push({ step, before, after, changed: before !== after });
+    current = state.snapshot();
+    trace.push({ step, before, after: current, changed: before !== current });
   };
 
   for (const config of steps) {
