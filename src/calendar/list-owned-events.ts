@@ -15,7 +15,8 @@ interface GraphEvent {
  * reads as an instant. https://learn.microsoft.com/en-us/graph/api/user-list-events
  */
 export async function listOwnedEvents(graph: GraphClient, mailboxPath: string, signal?: AbortSignal): Promise<OwnedEvent[]> {
-  const query = `$filter=${encodeURIComponent(ownedEventsFilter)}&$expand=${encodeURIComponent(ownedPropertiesExpand)}&$select=id,end&$top=100`;
+  // No $select: the local emulator drops expanded properties when $select is present; events are small anyway.
+  const query = `$filter=${encodeURIComponent(ownedEventsFilter)}&$expand=${encodeURIComponent(ownedPropertiesExpand)}&$top=100`;
   const events: OwnedEvent[] = [];
   const options = { headers: { Prefer: 'outlook.timezone="UTC"' }, ...(signal ? { signal } : {}) };
   for await (const page of graph.paginate<GraphEvent>(`${mailboxPath}/events?${query}`, options)) {

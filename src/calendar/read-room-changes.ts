@@ -42,13 +42,12 @@ export async function readRoomChanges(
   }, signal);
 
   const headers = { Prefer: 'outlook.timezone="UTC"' };
-  const select = '$select=id,subject,start,end,organizer,lastModifiedDateTime,type';
   const expand = `$expand=${encodeURIComponent(`singleValueExtendedProperties($filter=id eq '${mailroomIdProperty}')`)}`;
   const unknown = [...changedEvents.values()].filter((e) => !linkedIds.has(e.id) && e.type !== 'seriesMaster');
   const recheck = [...removed].filter((id) => linkedIds.has(id));
   const requests = [
-    ...unknown.map((e) => ({ method: 'GET' as const, url: `${roomPath}/events/${encodeURIComponent(e.id)}?${select}&${expand}`, headers })),
-    ...recheck.map((id) => ({ method: 'GET' as const, url: `${roomPath}/events/${encodeURIComponent(id)}?${select}&${expand}`, headers })),
+    ...unknown.map((e) => ({ method: 'GET' as const, url: `${roomPath}/events/${encodeURIComponent(e.id)}?${expand}`, headers })),
+    ...recheck.map((id) => ({ method: 'GET' as const, url: `${roomPath}/events/${encodeURIComponent(id)}?${expand}`, headers })),
   ];
   const responses = requests.length > 0 ? await graph.batch(requests, signal ? { signal } : {}) : [];
   const withProps = new Map<string, EventWithProperties>();

@@ -40,7 +40,8 @@ test('calendar job fields are validated with pointers', async (t) => {
   t.teardown(() => project.cleanup());
   const error = await t.throwsAsync(loadConfig({ root: project.dir, env: {} }));
   t.true(isAppError(error, 'CONFIG_INVALID'));
-  const pointers = ((error as { details: { problems: ConfigProblem[] } }).details.problems).map((p) => p.pointer);
+  if (!isAppError(error)) return;
+  const pointers = (error.details.problems as ConfigProblem[]).map((p) => p.pointer);
   t.true(pointers.includes('/jobs/0/daysBack'));
   t.true(pointers.includes('/jobs/0/resources/0/activ'));
   t.true(pointers.includes('/jobs/1'), pointers.join(', '));
