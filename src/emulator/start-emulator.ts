@@ -12,11 +12,12 @@ import { createEntraRouter } from './entra/entra-routes.ts';
 import { createSigningKey } from './entra/signing-key.ts';
 import { createGraphRouter } from './graph/graph-router.ts';
 import type { GraphEnvironment } from './graph/operation-context.ts';
-import type { EmulatorOptions, RunningEmulator } from './index.ts';
+import type { EmulatorOptions, RunningEmulator } from './emulator-options.ts';
 import { FaultInjector } from './limits/fault-injector.ts';
 import { MailboxThrottle } from './limits/mailbox-throttle.ts';
 import { RequestStats } from './limits/request-stats.ts';
 import { assertValidTenant, loadTenantFile } from './load-tenant.ts';
+import { SubscriptionService } from './graph/subscription-service.ts';
 import { TenantState } from './state/tenant-state.ts';
 import { ensureTlsMaterial, writeAtomically } from './tls-certificates.ts';
 
@@ -51,7 +52,7 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
     latencyMs: options.latencyMs ?? 0,
     syncStatesRetained: options.syncStatesPerFolder ?? 1000,
     epoch: randomBytes(6).toString('hex'),
-    extensions: new Map(),
+    subscriptions: new SubscriptionService(tls.caPem, () => state.definition.tenantId),
   };
   const reset = async (): Promise<void> => {
     state = await buildState(options);
@@ -61,6 +62,7 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
     env.stats.reset();
     env.faults.clear();
     env.throttle.reset();
+    env.subscriptions.clear();
   };
   const handler = createRequestHandler({
     env,
@@ -103,6 +105,7 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        void env.subscriptions.close();
       }),
   };
 }

@@ -99,11 +99,59 @@ export function createControlRouter(deps: ControlDependencies): Router<ControlHa
     return json(200, { value: mailbox.sentLog });
   });
 
+  router.add('GET', '/_emulator/mailboxes/{upn}/events', ({ params }) => {
+    const target = env.state().find(params.upn ?? '');
+    if (target?.calendars === undefined) return problem(404, 'MailboxNotFound', `No mailbox '${params.upn ?? ''}' in this tenant.`);
+    const value = target.calendars.calendars.flatMap((calendar) =>
+      [...calendar.events.values()].map((e) => ({
+        id: e.id,
+        calendar: calendar.name,
+        subject: e.props.subject ?? '',
+        start: new Date(e.startMs).toISOString(),
+        end: new Date(e.endMs).toISOString(),
+        originalStart: e.start,
+        originalEnd: e.end,
+        isAllDay: e.isAllDay,
+        type: e.recurrence === null ? 'singleInstance' : 'seriesMaster',
+        recurrence: e.recurrence,
+        transactionId: e.transactionId,
+        showAs: e.props.showAs ?? 'busy',
+        location: e.props.location ?? null,
+        attendees: e.props.attendees ?? [],
+        singleValueExtendedProperties: e.extendedProperties,
+        cancelledOccurrences: [...e.cancelled],
+        changeKey: e.changeKey,
+      })),
+    );
+    return json(200, { value });
+  });
+
   router.add('POST', '/_emulator/mailboxes/{upn}/expire-delta', ({ params }) => {
     const mailbox = mailboxOf(params.upn);
     if (isResponse(mailbox)) return mailbox;
     expireSyncStates(mailbox.folders.values());
     return { status: 204 };
+  });
+
+  router.add('GET', '/_emulator/subscriptions', () =>
+    json(200, {
+      value: env.subscriptions.list().map((sub) => ({ id: sub.id, appId: sub.appId, resource: sub.resource, changeType: [...sub.changeTypes].join(','), notificationUrl: sub.notificationUrl, expirationDateTime: sub.expirationDateTime })),
+      deliveries: env.subscriptions.deliveries.length,
+    }),
+  );
+  router.add('POST', '/_emulator/subscriptions/{id}/lifecycle', async ({ params, body }) => {
+    const event = String(parseJson(body)?.lifecycleEvent ?? '');
+    if (!['reauthorizationRequired', 'subscriptionRemoved', 'missed'].includes(event)) {
+      return problem(400, 'BadLifecycleEvent', 'lifecycleEvent must be reauthorizationRequired, subscriptionRemoved or missed.');
+    }
+    const sent = await env.subscriptions.lifecycle(params.id ?? '', event);
+    return sent ? json(200, { sent: true }) : problem(404, 'NoLifecycleUrl', 'No such subscription, or it has no lifecycleNotificationUrl.');
+  });
+  router.add('PUT', '/_emulator/subscriptions/settings', ({ body }) => {
+    const rate = Number(parseJson(body)?.duplicateRate ?? 0);
+    if (!(rate >= 0 && rate <= 1)) return problem(400, 'BadRate', 'duplicateRate must be between 0 and 1.');
+    env.subscriptions.duplicateRate = rate;
+    return json(200, { duplicateRate: rate });
   });
 
   router.add('GET', '/_emulator/stats', () => json(200, env.stats.snapshot()));

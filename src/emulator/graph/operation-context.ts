@@ -6,6 +6,7 @@ import type { MailboxThrottle } from '../limits/mailbox-throttle.ts';
 import type { RequestStats } from '../limits/request-stats.ts';
 import type { Mailbox } from '../state/mailbox.ts';
 import type { DirectoryObject, TenantState } from '../state/tenant-state.ts';
+import type { SubscriptionService } from './subscription-service.ts';
 
 /** What every Graph handler can reach: the live tenant and the emulator's services. */
 export interface GraphEnvironment {
@@ -21,8 +22,7 @@ export interface GraphEnvironment {
   syncStatesRetained: number;
   /** A value that changes on every start and reset, so tokens from an earlier life are rejected. */
   epoch: string;
-  /** Hooks for the parts that live outside the mail core (calendar, subscriptions). */
-  extensions: Map<string, unknown>;
+  subscriptions: SubscriptionService;
 }
 
 export type Workload = 'outlook' | 'directory' | 'places' | 'subscriptions' | 'none';

@@ -2,7 +2,9 @@ import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../core/index.ts';
-import type { ApplicationDefinition, CalendarDefinition, RoomDefinition, RoomListDefinition, TenantDefinition, UserDefinition } from '../tenant-definition.ts';
+import { CalendarSet } from '../calendar/calendar-store.ts';
+import { newEventFrom, parseEventInput } from '../calendar/event-input.ts';
+import type { ApplicationDefinition, CalendarDefinition, EventDefinition, RoomDefinition, RoomListDefinition, TenantDefinition, UserDefinition } from '../tenant-definition.ts';
 import { stableId } from './ids.ts';
 import { Mailbox } from './mailbox.ts';
 import { createMessageRecord } from './message-record.ts';
@@ -27,7 +29,8 @@ export interface DirectoryObject {
   user: UserDefinition | undefined;
   room: RoomDefinition | undefined;
   mailbox: Mailbox | undefined;
-  calendars: CalendarDefinition[];
+  /** Present exactly when there is a mailbox. */
+  calendars: CalendarSet | undefined;
 }
 
 /** The live tenant: directory, applications and mailboxes, built from a tenant definition. */
@@ -56,7 +59,8 @@ export class TenantState {
     const seeding: Promise<void>[] = [];
     for (const user of definition.users) {
       const mailbox = user.mailbox === false ? undefined : new Mailbox(user.id, user.userPrincipalName, user.preferredLanguage, user.mailbox?.delegates);
-      state.#add({ id: user.id, upn: user.userPrincipalName.toLowerCase(), kind: 'user', user, room: undefined, mailbox, calendars: user.calendars ?? [] });
+      const calendars = mailbox === undefined ? undefined : buildCalendars(user.id, user.calendars ?? [], user.preferredLanguage);
+      state.#add({ id: user.id, upn: user.userPrincipalName.toLowerCase(), kind: 'user', user, room: undefined, mailbox, calendars });
       if (mailbox === undefined || user.mailbox === false) continue;
       for (const folder of user.mailbox?.folders ?? []) {
         const target = mailbox.ensureFolderPath(folder.path, folder.hidden === true);
@@ -65,7 +69,8 @@ export class TenantState {
     }
     for (const room of definition.rooms ?? []) {
       const mailbox = new Mailbox(room.id, room.emailAddress, undefined);
-      state.#add({ id: room.id, upn: room.emailAddress.toLowerCase(), kind: 'room', user: undefined, room, mailbox, calendars: room.calendars ?? [] });
+      const calendars = buildCalendars(room.id, room.calendars ?? [], undefined);
+      state.#add({ id: room.id, upn: room.emailAddress.toLowerCase(), kind: 'room', user: undefined, room, mailbox, calendars });
     }
     await Promise.all(seeding);
     return state;
@@ -125,4 +130,38 @@ async function seedFolder(mailbox: Mailbox, folderId: string, dir: string): Prom
   const folder = mailbox.folders.get(folderId);
   if (folder === undefined) return;
   for (const record of records.sort((a, b) => a.receivedDateTime.localeCompare(b.receivedDateTime))) mailbox.addMessage(folder, record);
+}
+
+function eventBody(definition: EventDefinition): Record<string, unknown> {
+  return {
+    subject: definition.subject,
+    start: definition.start,
+    end: definition.end,
+    ...(definition.body === undefined ? {} : { body: definition.body }),
+    ...(definition.location === undefined ? {} : { location: { displayName: definition.location } }),
+    ...(definition.isAllDay === undefined ? {} : { isAllDay: definition.isAllDay }),
+    ...(definition.showAs === undefined ? {} : { showAs: definition.showAs }),
+    ...(definition.recurrence === undefined ? {} : { recurrence: definition.recurrence }),
+    ...(definition.singleValueExtendedProperties === undefined ? {} : { singleValueExtendedProperties: definition.singleValueExtendedProperties }),
+    ...(definition.attendees === undefined
+      ? {}
+      : { attendees: definition.attendees.map((a) => ({ type: a.type ?? 'required', emailAddress: { address: a.address, name: a.name ?? a.address } })) }),
+  };
+}
+
+function buildCalendars(ownerId: string, definitions: CalendarDefinition[], language: string | undefined): CalendarSet {
+  const set = new CalendarSet(ownerId);
+  const hasDefault = definitions.some((d) => d.isDefault === true);
+  if (!hasDefault) set.addCalendar(language?.toLowerCase().startsWith('de') === true ? 'Kalender' : 'Calendar', true);
+  for (const definition of definitions) {
+    const calendar = set.addCalendar(definition.name, definition.isDefault === true);
+    for (const event of definition.events ?? []) {
+      try {
+        set.addEvent(calendar, newEventFrom(parseEventInput(eventBody(event))));
+      } catch (error) {
+        throw new AppError('CONFIG_INVALID', `Event "${event.subject}" in calendar "${definition.name}" is invalid: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+  return set;
 }
