@@ -45,3 +45,9 @@ export async function writesSince(control: Control): Promise<{ POST: number; PAT
   }
   return out;
 }
+
+/** Graph operations per mailbox since the last stats reset. */
+export async function operationsByMailbox(control: Control): Promise<Record<string, number>> {
+  const stats = (await control.call('GET', '/_emulator/stats')) as { byMailbox?: Record<string, number> };
+  return stats.byMailbox ?? {};
+}
