@@ -29,6 +29,8 @@ export interface AppOptions {
   store: Store;
   logger: Logger;
   clock?: Clock;
+  /** Replaces the handler of a job type: how tests observe the scheduler without real mail work. */
+  handlers?: Partial<Record<JobConfig['type'], JobHandler<JobConfig>>>;
 }
 
 /**
@@ -57,6 +59,7 @@ export function createApp(options: AppOptions): App {
   const mailHandler = createMailHandler({ store, tickets, graphFor, clock, root: config.root });
   const handlers: Partial<Record<JobConfig['type'], JobHandler<JobConfig>>> = {
     mail: mailHandler as JobHandler<JobConfig>,
+    ...options.handlers,
   };
 
   function findJob(name: string): JobConfig {

@@ -98,14 +98,15 @@ export function createScheduler(app: App, options: SchedulerOptions = {}): Sched
     },
     async stop(graceMs = 30_000) {
       stopping = true;
-      const finished = Promise.all([...running].map((r) => r.done.catch(() => undefined)));
       const timer = setTimeout(() => {
         for (const r of running) r.controller.abort();
       }, graceMs);
-      await finished;
+      // drain() stops taking jobs and waits until Agenda has recorded the end of the running ones; closing the
+      // database before that would lose the record and leave the lock behind.
+      const drained = await agenda.drain({ timeout: graceMs + 15_000 });
       clearTimeout(timer);
-      // Unlocks what this worker held, so another worker can run it right away.
-      await agenda.stop(false);
+      // Whatever still runs after the grace period and its abort is unlocked, so another worker takes it over.
+      if (drained.running > 0) await agenda.stop(false);
     },
     async queue(jobName) {
       const job = app.findJob(jobName);

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { parseMessage } from '../../src/mail/parse/index.ts';
 
-const cases: [string, string][] = [
+const cases: [string, 'low' | 'normal' | 'high'][] = [
   ['Importance: High', 'high'],
   ['Importance: low', 'low'],
   ['X-Priority: 1 (Highest)', 'high'],

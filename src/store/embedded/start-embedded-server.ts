@@ -2,11 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { AppError } from '../../core/index.ts';
 import { ensureFerretdbBinary } from './build-ferretdb.ts';
+import { ensureMongoJavaServer } from './build-mongo-java-server.ts';
+import { join } from 'node:path';
 import { findExecutable } from './find-executable.ts';
 import { findFreePort } from './free-port.ts';
 import { waitForPort } from './wait-for-port.ts';
 
-export type EmbeddedKind = 'mongod' | 'ferretdb' | 'memory-server';
+export type EmbeddedKind = 'mongod' | 'mongo-java-server' | 'ferretdb' | 'memory-server';
 
 export interface EmbeddedServer {
   uri: string;
@@ -52,13 +54,15 @@ function spawnServer(command: string, args: string[]): { child: ChildProcess; ex
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolveStop) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+    // Closing stdin asks for a clean shutdown (the servers flush their data); signals only if that is ignored.
+    const term = setTimeout(() => child.kill('SIGTERM'), 5000);
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
     child.once('exit', () => {
+      clearTimeout(term);
       clearTimeout(force);
       resolveStop();
     });
     child.stdin?.end();
-    child.kill('SIGTERM');
   });
 }
 
@@ -81,16 +85,19 @@ async function startMemoryServer(dataDir: string, port: number): Promise<Embedde
 }
 
 /**
- * Starts a local MongoDB-compatible server, trying in order: a real `mongod` on the PATH; FerretDB (SQLite handler),
- * built with Go on first use; mongodb-memory-server (downloads mongod). Never a fake: if none works, say how to get one.
+ * Starts a local MongoDB-compatible server, trying in order: a real `mongod` on the PATH; mongo-java-server (H2),
+ * prepared with Maven and javac on first use; FerretDB (SQLite), built with Go on first use, fit for one worker
+ * only (its findAndModify is not atomic, so Agenda's locks cannot keep two workers apart); mongodb-memory-server
+ * (downloads mongod). Never a fake: if none works, say how to get one.
  */
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const progress = options.onProgress ?? (() => undefined);
   await mkdir(options.dataDir, { recursive: true });
   const port = options.port ?? (await findFreePort());
   const attempts: string[] = [];
+  const which = (name: string): Promise<string | null> => findExecutable(name, options.pathVariable);
 
-  const mongod = await findExecutable('mongod', options.pathVariable);
+  const mongod = await which('mongod');
   if (mongod) {
     try {
       return await startChild('mongod', mongod, ['--bind_ip', '127.0.0.1', '--port', String(port), '--dbpath', options.dataDir, '--quiet'], port, options.dataDir);
@@ -99,10 +106,22 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     }
   } else attempts.push('mongod: not on the PATH');
 
-  const go = await findExecutable('go', options.pathVariable);
+  const [java, javac, mvn] = await Promise.all([which('java'), which('javac'), which('mvn')]);
+  if (java && javac && mvn) {
+    try {
+      const build = await ensureMongoJavaServer({ cacheDir: options.cacheDir, mvn, javac, onProgress: progress });
+      const classPath = `${build.classesDir}:${build.classPath}`;
+      return await startChild('mongo-java-server', java, ['-Xmx1g', '-XX:+UseSerialGC', '-cp', classPath, 'MailroomMongoServer', join(options.dataDir, 'mailroom.mv.db'), String(port)], port, options.dataDir);
+    } catch (error) {
+      attempts.push(`mongo-java-server: ${(error as Error).message}`);
+    }
+  } else attempts.push('mongo-java-server: needs java, javac and mvn on the PATH');
+
+  const go = await which('go');
   if (go) {
     try {
       const binary = await ensureFerretdbBinary({ cacheDir: options.cacheDir, goBinary: go, onProgress: progress });
+      progress('FerretDB serves a single worker only: its findAndModify is not atomic, so run one `mailroom worker` at a time');
       return await startChild('ferretdb', binary, ['-listen', `127.0.0.1:${port}`, '-dir', options.dataDir], port, options.dataDir);
     } catch (error) {
       attempts.push(`FerretDB: ${(error as Error).message}`);
@@ -118,6 +137,6 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
 
   throw new AppError('STORE_EMBEDDED_UNAVAILABLE', `no local database server could be started:\n  ${attempts.join('\n  ')}`, {
     details: { attempts },
-    hint: 'Set MONGODB_URI to a MongoDB server (local or Atlas), install MongoDB so `mongod` is on the PATH, or install Go so Mailroom can build FerretDB.',
+    hint: 'Set MONGODB_URI to a MongoDB server (local or Atlas), install MongoDB so `mongod` is on the PATH, or install a JDK with Maven (or Go) so Mailroom can prepare its embedded server.',
   });
 }
