@@ -15,3 +15,8 @@ test('mail jobs need Mail.Send when notifications are on or the job sends mail',
   t.true(requiredRoles([job('inbox', 'mail', { sendsMail: true })], { lookupPrincipalName: false, notificationsOn: false }).some((n) => n.role === 'Mail.Send'));
   t.false(requiredRoles([job('inbox', 'mail')], { lookupPrincipalName: false, notificationsOn: false }).some((n) => n.role === 'Mail.Send'));
 });
+
+test('a notifications job needs Mail.Send; a calendar job resolving users by mail needs User.Read.All', (t) => {
+  const needs = requiredRoles([job('notify', 'notifications'), job('cal', 'calendar-publish', { lookupPrincipalName: true })], { lookupPrincipalName: false, notificationsOn: false });
+  t.deepEqual(needs.map((n) => `${n.role}:${n.job}`), ['Mail.Send:notify', 'Calendars.ReadWrite:cal', 'User.Read.All:cal']);
+});

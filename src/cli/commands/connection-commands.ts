@@ -13,13 +13,16 @@ import { formatConnectionTest } from './connection-test-format.ts';
 /** What the connection commands use; tests hand these in directly. */
 export type ConnectionCliDeps = Pick<CliDeps, 'stdout' | 'stderr' | 'cwd' | 'env' | 'setExitCode'> & {
   loadConfig(): Promise<{ connections: readonly ConnectionConfig[]; jobs: readonly ConnectionJob[]; notificationsFile?: string | null }>;
-  /** The database, for delegated token caches (sign-in, and testing a delegated connection). */
+  /** The database, for delegated token caches (sign-in, and testing a delegated connection); the caller closes it. */
   openStore?: () => Promise<Store>;
+  /** The CLI's logger; without one, warnings go to stderr. */
+  logger?: Logger;
   /** Test-only: Graph client knobs and a fixed clock. */
   testing?: { graph?: ConnectionTestContext['graph']; now?: Date; tokenCacheStore?: TokenCacheStore };
 };
 
 function commandLogger(deps: ConnectionCliDeps): Logger {
+  if (deps.logger) return deps.logger;
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
       deps.stderr(chunk.toString('utf8'));
@@ -55,26 +58,20 @@ async function testConnections(name: string | undefined, options: { mailbox?: st
   }
   if (options.folder !== undefined && options.mailbox === undefined) throw new AppError('USAGE', '--folder needs --mailbox');
   const logger = commandLogger(deps);
-  let store: Store | undefined;
   const reports: ConnectionTestReport[] = [];
-  try {
-    for (const connection of selected) {
-      let tokenStore = deps.testing?.tokenCacheStore;
-      if (connection.delegated?.enabled === true && tokenStore === undefined && deps.openStore) {
-        store ??= await deps.openStore();
-        tokenStore = createMongoTokenCacheStore(store);
-      }
-      const report = await runConnectionTest(connection, enabledJobs.filter((j) => j.connection === connection.name), options, {
-        env: deps.env, baseDir: deps.cwd, logger, now: deps.testing?.now ?? new Date(),
-        notificationsOn: (config.notificationsFile ?? null) !== null,
-        ...(deps.testing?.graph ? { graph: deps.testing.graph } : {}),
-        ...(tokenStore ? { store: tokenStore } : {}),
-      });
-      reports.push(report);
-      if (!options.json) deps.stdout(formatConnectionTest(report));
+  for (const connection of selected) {
+    let tokenStore = deps.testing?.tokenCacheStore;
+    if (connection.delegated?.enabled === true && tokenStore === undefined && deps.openStore) {
+      tokenStore = createMongoTokenCacheStore(await deps.openStore());
     }
-  } finally {
-    await store?.close();
+    const report = await runConnectionTest(connection, enabledJobs.filter((j) => j.connection === connection.name), options, {
+      env: deps.env, baseDir: deps.cwd, logger, now: deps.testing?.now ?? new Date(),
+      notificationsOn: (config.notificationsFile ?? null) !== null,
+      ...(deps.testing?.graph ? { graph: deps.testing.graph } : {}),
+      ...(tokenStore ? { store: tokenStore } : {}),
+    });
+    reports.push(report);
+    if (!options.json) deps.stdout(formatConnectionTest(report));
   }
   const ok = reports.every((r) => r.ok);
   if (options.json) deps.stdout(`${JSON.stringify({ ok, connections: reports })}\n`);
@@ -84,26 +81,20 @@ async function testConnections(name: string | undefined, options: { mailbox?: st
 async function signIn(name: string, options: { json?: boolean }, deps: ConnectionCliDeps): Promise<void> {
   const config = await deps.loadConfig();
   const connection = findConnection(config.connections, name);
-  let store: Store | undefined;
   let tokenStore = deps.testing?.tokenCacheStore;
   if (tokenStore === undefined) {
     if (!deps.openStore) throw new AppError('INTERNAL', 'sign-in needs the database, but the CLI was started without one');
-    store = await deps.openStore();
-    tokenStore = createMongoTokenCacheStore(store);
+    tokenStore = createMongoTokenCacheStore(await deps.openStore());
   }
-  try {
-    const result = await signInWithDeviceCode(connection, {
-      env: deps.env, baseDir: deps.cwd, logger: commandLogger(deps), store: tokenStore,
-      onPrompt: (prompt) => {
-        if (options.json) deps.stdout(`${JSON.stringify({ userCode: prompt.userCode, verificationUri: prompt.verificationUri, expiresInSeconds: prompt.expiresInSeconds })}\n`);
-        else deps.stdout(`${prompt.message}\nOpen ${prompt.verificationUri} and enter the code ${prompt.userCode} (valid ${Math.round(prompt.expiresInSeconds / 60)} minutes).\n`);
-      },
-    });
-    if (options.json) deps.stdout(`${JSON.stringify({ signedIn: result.username, tenantId: result.tenantId, scopes: result.scopes })}\n`);
-    else deps.stdout(`signed in as ${result.username}; connection ${connection.name} now acts as this account (token cache stored encrypted)\n`);
-  } finally {
-    await store?.close();
-  }
+  const result = await signInWithDeviceCode(connection, {
+    env: deps.env, baseDir: deps.cwd, logger: commandLogger(deps), store: tokenStore,
+    onPrompt: (prompt) => {
+      if (options.json) deps.stdout(`${JSON.stringify({ userCode: prompt.userCode, verificationUri: prompt.verificationUri, expiresInSeconds: prompt.expiresInSeconds })}\n`);
+      else deps.stdout(`${prompt.message}\nOpen ${prompt.verificationUri} and enter the code ${prompt.userCode} (valid ${Math.round(prompt.expiresInSeconds / 60)} minutes).\n`);
+    },
+  });
+  if (options.json) deps.stdout(`${JSON.stringify({ signedIn: result.username, tenantId: result.tenantId, scopes: result.scopes })}\n`);
+  else deps.stdout(`signed in as ${result.username}; connection ${connection.name} now acts as this account (token cache stored encrypted)\n`);
 }
 
 /**

@@ -6,8 +6,10 @@ export interface ConnectionJob {
   enabled: boolean;
   mailbox?: string;
   folder?: string;
-  /** Set when the job sends mail itself (notifications), which needs Mail.Send. */
+  /** Set when the job sends mail itself, which needs Mail.Send. */
   sendsMail?: boolean;
+  /** Calendar jobs may resolve users by mail address themselves, which needs User.Read.All. */
+  lookupPrincipalName?: boolean;
 }
 
 /** One need: any of `anyOf` satisfies it; `role` is what to grant when none is there. */
@@ -30,7 +32,7 @@ const satisfiedBy: Record<string, readonly string[]> = {
 
 const rolesByJobType: Record<string, readonly string[]> = {
   mail: ['Mail.ReadWrite'],
-  notify: ['Mail.Send'],
+  notifications: ['Mail.Send'],
   'calendar-publish': ['Calendars.ReadWrite'],
   'calendar-read': ['Calendars.Read'],
   'room-sync': ['Calendars.ReadWrite', 'Place.Read.All'],
@@ -45,6 +47,7 @@ export function requiredRoles(jobs: readonly ConnectionJob[], options: { lookupP
   for (const job of jobs) {
     for (const role of rolesByJobType[job.type] ?? []) add(role, job.name, job.type);
     if (job.sendsMail === true || (job.type === 'mail' && options.notificationsOn)) add('Mail.Send', job.name, job.type);
+    if (job.lookupPrincipalName === true) add('User.Read.All', job.name, job.type);
   }
   if (options.lookupPrincipalName) add('User.Read.All', 'lookupPrincipalName', 'connection');
   return needs;

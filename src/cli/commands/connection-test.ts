@@ -74,11 +74,14 @@ function expiryStep(connection: ConnectionConfig, context: ConnectionTestContext
 
 interface Target { mailbox: string; folder: string | undefined; jobs: string[]; mail: boolean }
 
+// Jobs whose `mailbox` the test opens: mail jobs read it, notifications jobs send from it.
+const mailboxJobTypes = new Set(['mail', 'notifications']);
+
 function targetsOf(jobs: readonly ConnectionJob[], mailbox: string | undefined, folder: string | undefined): Target[] {
   if (mailbox !== undefined) return [{ mailbox, folder, jobs: [], mail: true }];
   const targets = new Map<string, Target>();
   for (const job of jobs) {
-    if (job.mailbox === undefined) continue;
+    if (job.mailbox === undefined || !mailboxJobTypes.has(job.type)) continue;
     const folderPath = job.type === 'mail' ? (job.folder ?? 'Inbox') : undefined;
     const key = `${job.mailbox.toLowerCase()}\n${folderPath ?? ''}`;
     const target = targets.get(key) ?? { mailbox: job.mailbox, folder: folderPath, jobs: [], mail: false };
@@ -157,9 +160,15 @@ export async function runConnectionTest(
     }
     graph ??= createGraphClient(connection, { tokenProvider, logger: context.logger, baseDir: context.baseDir, maxAttempts: 3, timeoutMs: 15_000, ...context.graph });
     const user = userPath(target.mailbox);
-    // Probe the way the jobs use the mailbox; for a bare --mailbox, the way the granted roles allow.
-    const calendarOnly = target.jobs.length > 0 ? !target.mail : !granted.some((r) => r.startsWith('Mail.')) && granted.some((r) => r.startsWith('Calendars.'));
     const usedBy = target.jobs.length > 0 ? ` (job ${target.jobs.join(', ')})` : '';
+    const canRead = granted.some((r) => /^Mail\.(Read|ReadWrite|ReadBasic)/.test(r));
+    if (!target.mail && !canRead) {
+      // Mail.Send alone cannot be tried without sending a message.
+      steps.push({ step: 'mailbox', status: 'skip', reason: `${target.mailbox}${usedBy}: only sends mail; Mail.Send is checked in the roles step` });
+      continue;
+    }
+    // For a bare --mailbox with calendar permissions only, the calendar is what the connection can open.
+    const calendarOnly = target.jobs.length === 0 && !canRead && granted.some((r) => r.startsWith('Calendars.'));
     try {
       await graph.get(calendarOnly ? `${user}/calendar?$select=id` : `${user}/mailFolders/inbox?$select=id`);
       steps.push({ step: 'mailbox', status: 'ok', reason: `${target.mailbox} reachable${usedBy}` });
