@@ -8,6 +8,8 @@ import { createJobResults, runJob, type JobHandler, type JobProgress, type JobRe
 import type { JobRunRecord } from './jobs/index.ts';
 import type { Logger } from './log/index.ts';
 import { createMailHandler } from './mail/connector/index.ts';
+import { createNotificationsHandler } from './notify/index.ts';
+import { createCalendarPublishHandler, createCalendarReadHandler, createRoomSyncHandler } from './calendar/index.ts';
 import type { Store } from './store/index.ts';
 import { createTicketStore, type TicketStore } from './tickets/index.ts';
 
@@ -56,9 +58,15 @@ export function createApp(options: AppOptions): App {
     return client.withCounter(counter);
   }
 
-  const mailHandler = createMailHandler({ store, tickets, graphFor, clock, root: config.root });
+  const ownMailboxes = config.jobs.flatMap((j) => (j.type === 'mail' ? [j.mailbox] : []));
+  const laneDeps = { store, graphFor, clock, logger };
+  // Each lane's handler takes its own job config type; the scheduler dispatches by `type`, so the casts are sound.
   const handlers: Partial<Record<JobConfig['type'], JobHandler<JobConfig>>> = {
-    mail: mailHandler as JobHandler<JobConfig>,
+    mail: createMailHandler({ store, tickets, graphFor, clock, root: config.root }) as JobHandler<JobConfig>,
+    notifications: createNotificationsHandler({ ...laneDeps, notificationsFile: config.notificationsFile, ownMailboxes }) as JobHandler<JobConfig>,
+    'calendar-publish': createCalendarPublishHandler(laneDeps) as JobHandler<JobConfig>,
+    'calendar-read': createCalendarReadHandler(laneDeps) as JobHandler<JobConfig>,
+    'room-sync': createRoomSyncHandler(laneDeps) as JobHandler<JobConfig>,
     ...options.handlers,
   };
 

@@ -6,6 +6,9 @@ import { registerEmulatorCommands } from './commands/emulator-commands.ts';
 import { registerJobsCommands } from './commands/jobs-commands.ts';
 import { registerRulesCommands } from './commands/rules-commands.ts';
 import { registerTicketsCommands } from './commands/tickets-commands.ts';
+import { registerNotificationsCommands } from './commands/notifications-commands.ts';
+import { registerCalendarCommands } from './commands/calendar-commands.ts';
+import { registerServiceCommands } from './commands/service-commands.ts';
 
 /** The one list of command groups; each group lives in its own file under commands/. */
 export function registerCommands(program: Command, deps: CliDeps): void {
@@ -14,5 +17,8 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerRulesCommands(program, deps);
   registerJobsCommands(program, deps);
   registerTicketsCommands(program, deps);
+  registerNotificationsCommands(program, deps);
+  registerCalendarCommands(program, deps);
+  registerServiceCommands(program, deps);
   registerEmulatorCommands(program, deps);
 }

@@ -4,6 +4,7 @@ import { filesBucketName, type CollectionName } from './collection-names.ts';
 import { indexSpecs } from './index-specs.ts';
 import { withStoreErrors } from './map-mongo-error.ts';
 import { startEmbeddedServer, type EmbeddedKind, type EmbeddedServer } from './embedded/start-embedded-server.ts';
+import { findRunningServer, recordRunningServer } from './embedded/shared-server-file.ts';
 
 export interface Store {
   readonly client: MongoClient;
@@ -39,11 +40,18 @@ export async function ensureIndexes(db: Db): Promise<void> {
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   let embedded: EmbeddedServer | undefined;
   let uri = options.uri;
+  let forget: (() => Promise<void>) | undefined;
   if (uri === undefined || uri === '') {
     if (!options.embedded) throw new Error('openStore: neither a uri nor embedded options were given');
-    embedded = await startEmbeddedServer({ ...options.embedded, onProgress: (line) => options.logger.info(line) });
-    options.logger.info(`embedded database (${embedded.kind}) listening at ${embedded.uri}`, { dataDir: embedded.dataDir });
-    uri = embedded.uri;
+    const running = await findRunningServer(options.embedded.dataDir);
+    if (running) {
+      uri = running;
+    } else {
+      embedded = await startEmbeddedServer({ ...options.embedded, onProgress: (line) => options.logger.info(line) });
+      options.logger.info(`embedded database (${embedded.kind}) listening at ${embedded.uri}`, { dataDir: embedded.dataDir });
+      forget = await recordRunningServer(embedded.dataDir, embedded.uri, embedded.port);
+      uri = embedded.uri;
+    }
   }
   const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000,
@@ -66,11 +74,13 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       files: () => new GridFSBucket(db, { bucketName: filesBucketName }),
       close: async () => {
         await client.close();
+        await forget?.();
         await embedded?.stop();
       },
     };
   } catch (error) {
     await client.close().catch(() => undefined);
+    await forget?.();
     await embedded?.stop();
     throw error;
   }

@@ -3,6 +3,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { AppError } from '../../core/index.ts';
 import type { JobRunRecord } from '../../jobs/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
+import { createScheduler, isEffectivelyEnabled, readJobOverrides, setJobOverride, agendaJobNames } from '../../scheduler/index.ts';
 import { formatTable, formatWhen, shorten } from './format-table.ts';
 
 function countsText(counts: Record<string, number>): string {
@@ -33,9 +34,16 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
     .description('run a job once, here and now, and show its result')
     .argument('<name>', 'job name from schedules/')
     .option('--json', 'print the run record as JSON')
-    .action(async (name: string, options: { json?: boolean }) => {
+    .option('--queue', 'ask the running workers to run it as soon as they can, instead of running it here')
+    .action(async (name: string, options: { json?: boolean; queue?: boolean }) => {
       const app = await deps.openApp();
       app.findJob(name);
+      if (options.queue) {
+        await createScheduler(app).queue(name);
+        if (options.json) deps.stdout(`${JSON.stringify({ queued: name })}\n`);
+        else deps.stdout(`queued ${name}: a worker runs it within seconds; see \`mailroom jobs results ${name}\`\n`);
+        return;
+      }
       const bar = deps.isTTY && !options.json ? new SingleBar({ format: ' {bar} {value} messages | {label}', hideCursor: true }, Presets.shades_classic) : null;
       bar?.start(0, 0, { label: '' });
       const controller = new AbortController();
@@ -58,6 +66,52 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
         process.off('SIGINT', stop);
       }
     });
+
+  jobs
+    .command('list')
+    .description('every configured job with its schedule, state, last run and next run')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const app = await deps.openApp();
+      const overrides = await readJobOverrides(app.store);
+      const latest = await app.results.latest(app.config.jobs.map((j) => j.name));
+      const { jobs: scheduled } = await createScheduler(app).agenda.queryJobs({ names: Object.values(agendaJobNames), includeDisabled: true, limit: 100_000 });
+      const byJob = new Map(scheduled.map((s) => [(s.data as { job?: string } | undefined)?.job ?? '', s]));
+      const rows = app.config.jobs.map((job) => {
+        const entry = byJob.get(job.name);
+        const last = latest.get(job.name);
+        return {
+          name: job.name,
+          type: job.type,
+          schedule: job.schedule,
+          enabled: isEffectivelyEnabled(job, overrides),
+          override: overrides.has(job.name) ? (overrides.get(job.name) ? 'enabled' : 'disabled') : null,
+          running: last?.status === 'running',
+          lastRun: last ? { id: last._id, status: last.status, startedAt: last.startedAt } : null,
+          nextRunAt: entry?.nextRunAt ?? null,
+        };
+      });
+      if (options.json) return void deps.stdout(`${JSON.stringify(rows)}\n`);
+      deps.stdout(formatTable(['job', 'type', 'schedule', 'enabled', 'running', 'last run', 'next run'], rows.map((r) => [
+        r.name, r.type, r.schedule, `${r.enabled ? 'yes' : 'no'}${r.override ? ' (override)' : ''}`, r.running ? 'yes' : 'no',
+        r.lastRun ? `${formatWhen(r.lastRun.startedAt)} ${r.lastRun.status}` : '-', r.nextRunAt ? formatWhen(new Date(r.nextRunAt)) : r.enabled ? 'when a worker starts' : '-',
+      ])));
+    });
+
+  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+    jobs
+      .command(verb)
+      .description(`${verb} a job at runtime (stored in the database; the schedule file stays the definition)`)
+      .argument('<name>', 'job name')
+      .action(async (name: string) => {
+        const app = await deps.openApp();
+        app.findJob(name);
+        await setJobOverride(app.store, name, enabled, app.clock());
+        const scheduler = createScheduler(app);
+        await scheduler.reconcile();
+        deps.stdout(`${name} ${enabled ? 'enabled' : 'disabled'}\n`);
+      });
+  }
 
   jobs
     .command('results')

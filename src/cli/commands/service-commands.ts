@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
+import { createScheduler } from '../../scheduler/index.ts';
+import type { CliDeps } from '../cli-deps.ts';
+
+/** Resolves on the first SIGINT or SIGTERM: the signal to stop taking jobs and shut down cleanly. */
+function untilSignal(): Promise<string> {
+  return new Promise((resolveSignal) => {
+    const stop = (signal: string): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolveSignal(signal);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+interface RunOptions {
+  withEmulator: boolean;
+  graceMs: number;
+}
+
+async function runService(deps: CliDeps, options: RunOptions): Promise<void> {
+  const { logger } = deps;
+  let emulator: RunningEmulator | undefined;
+  if (options.withEmulator) {
+    emulator = await startEmulator({
+      port: Number(deps.env.MAILROOM_EMULATOR_PORT ?? '0'),
+      tenantFile: resolve(deps.cwd, 'fixtures/tenants/demo.json'),
+      stateDir: resolve(deps.cwd, '.mailroom', 'emulator'),
+    });
+    logger.info(`emulator with the demo tenant at ${emulator.url} (tenant ${emulator.tenantId})`);
+  }
+  const app = await deps.openApp();
+  const scheduler = createScheduler(app, { processEveryMs: 2000 });
+  const reconciled = await scheduler.start();
+  const active = [...reconciled.added, ...reconciled.changed, ...reconciled.unchanged];
+  logger.info(`scheduled ${active.length} job(s): ${active.join(', ') || 'none'} (store: ${app.store.origin})`);
+  if (emulator) {
+    logger.info('demo: the jobs read the emulated mailboxes now; in another terminal try `npx mailroom tickets list`, `npx mailroom objects`, `npx mailroom jobs results`, `npx mailroom notifications list`');
+    logger.info(`demo: deliver more mail with: curl --cacert ${emulator.caFile} -X POST --data-binary @fixtures/rules/default/new-request.eml -H 'content-type: message/rfc822' '${emulator.url}/_emulator/mailboxes/support@contoso.example/messages?folder=Inbox/Support'`);
+  }
+  const signal = await untilSignal();
+  logger.info(`${signal}: finishing running jobs (at most ${Math.round(options.graceMs / 1000)} s), then stopping`);
+  await scheduler.stop(options.graceMs);
+  await emulator?.close();
+  logger.info('stopped');
+}
+
+/** The demo runs when asked, or when every configured connection is an emulated one (nothing real to talk to). */
+function wantsEmulator(deps: CliDeps, connections: readonly { cloud?: string }[]): boolean {
+  if (deps.env.MAILROOM_DEMO !== undefined) return deps.env.MAILROOM_DEMO !== '0' && deps.env.MAILROOM_DEMO !== 'false';
+  return connections.every((c) => c.cloud === 'emulator');
+}
+
+export function registerServiceCommands(program: Command, deps: CliDeps): void {
+  program
+    .command('start')
+    .description('all in one: the database (embedded unless MONGODB_URI is set), a worker, and the demo emulator when no real tenant is configured')
+    .option('--grace <seconds>', 'on SIGTERM/SIGINT, how long running jobs may take to finish', '30')
+    .action(async (options: { grace: string }) => {
+      const config = await deps.loadConfig();
+      await runService(deps, { withEmulator: wantsEmulator(deps, config.connections), graceMs: Number(options.grace) * 1000 });
+    });
+
+  program
+    .command('worker')
+    .description('run scheduled jobs; start as many workers on as many machines as you like against one MongoDB')
+    .option('--grace <seconds>', 'on SIGTERM/SIGINT, how long running jobs may take to finish', '30')
+    .action(async (options: { grace: string }) => {
+      await runService(deps, { withEmulator: false, graceMs: Number(options.grace) * 1000 });
+    });
+}
