@@ -70,6 +70,7 @@ export function createGraphClient(connection: ConnectionConfig, options: GraphCl
       if (requestOptions?.headers) sendOptions.headers = requestOptions.headers;
       if (requestOptions?.signal) sendOptions.signal = requestOptions.signal;
       if (requestOptions?.idempotent !== undefined) sendOptions.idempotent = requestOptions.idempotent;
+      if (requestOptions?.timeoutMs !== undefined) sendOptions.timeoutMs = requestOptions.timeoutMs;
       if (body !== undefined) sendOptions.body = body;
       return transport.send(method, relative, sendOptions);
     }

@@ -17,6 +17,8 @@ export interface RequestOptions {
    * an event transactionId). Without it, writes are resent only after 429.
    */
   idempotent?: boolean;
+  /** Per-attempt timeout for this request (ms), e.g. longer for a large MIME download; default the client's. */
+  timeoutMs?: number;
 }
 
 export interface BatchRequest {

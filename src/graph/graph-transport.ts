@@ -18,6 +18,7 @@ export interface SendOptions {
   mailboxes?: readonly string[];
   /** Graph operations this request stands for (a $batch: its item count). */
   operations?: number;
+  timeoutMs?: number;
   /** Extra counters (a job run's), besides the client's own. */
   counters?: readonly GraphCallCounter[];
 }
@@ -71,6 +72,7 @@ export function createGraphTransport(options: {
       signal: sendOptions.signal,
       counters,
       clientRequestId: randomUUID(),
+      timeoutMs: sendOptions.timeoutMs,
     });
     for (const counter of counters) counter.operations += sendOptions.operations ?? 1;
     let request: GraphRequest = sdk.api(relative).middlewareOptions([state]).responseType(ResponseType.RAW);

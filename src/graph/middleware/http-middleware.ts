@@ -27,7 +27,8 @@ export class HttpMiddleware implements Middleware {
     const url = requestUrl(context);
     const method = requestMethod(context);
     const headers = { ...(context.options?.headers as Record<string, string> | undefined), 'client-request-id': state.clientRequestId };
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const timeoutMs = state.timeoutMs ?? this.options.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
     const signal = state.signal ? AbortSignal.any([timeout, state.signal]) : timeout;
     for (const counter of state.counters) counter.requests += 1;
     const started = Date.now();
@@ -56,9 +57,9 @@ export class HttpMiddleware implements Middleware {
       if (timeout.aborted) {
         countStatus(state.counters, 'timeout');
         this.options.logger.debug('graph timeout', { connection: this.options.connectionName, method, path: pathOf(url), attempt: state.attempt, ms, clientRequestId: state.clientRequestId });
-        throw (state.error = new AppError('GRAPH_TIMEOUT', `Graph ${method} ${pathOf(url)} took longer than ${this.options.timeoutMs} ms`, {
+        throw (state.error = new AppError('GRAPH_TIMEOUT', `Graph ${method} ${pathOf(url)} took longer than ${timeoutMs} ms`, {
           cause: error,
-          details: { method, path: pathOf(url), timeoutMs: this.options.timeoutMs, clientRequestId: state.clientRequestId },
+          details: { method, path: pathOf(url), timeoutMs, clientRequestId: state.clientRequestId },
           hint: 'Graph was slow; the request is retried later. Large pages time out: use $select and a smaller $top.',
         }));
       }

@@ -14,17 +14,20 @@ export class RequestState implements MiddlewareOptions {
   readonly signal: AbortSignal | undefined;
   readonly counters: readonly GraphCallCounter[];
   readonly clientRequestId: string;
+  /** Overrides the client's per-attempt timeout. */
+  readonly timeoutMs: number | undefined;
   attempt = 0;
   /** The bearer token the last attempt carried, to read its roles when Graph answers 403. */
   token: string | undefined;
   error: AppError | undefined;
 
-  constructor(init: { idempotent: boolean; mailboxes: readonly string[]; signal: AbortSignal | undefined; counters: readonly GraphCallCounter[]; clientRequestId: string }) {
+  constructor(init: { idempotent: boolean; mailboxes: readonly string[]; signal: AbortSignal | undefined; counters: readonly GraphCallCounter[]; clientRequestId: string; timeoutMs?: number | undefined }) {
     this.idempotent = init.idempotent;
     this.mailboxes = init.mailboxes;
     this.signal = init.signal;
     this.counters = init.counters;
     this.clientRequestId = init.clientRequestId;
+    this.timeoutMs = init.timeoutMs;
   }
 }
 
