@@ -15,8 +15,6 @@ export interface ViewSyncState {
 export interface ViewSyncStateStore {
   load(kind: ViewSyncState['kind'], job: string, mailbox: string): Promise<ViewSyncState | null>;
   save(state: Omit<ViewSyncState, '_id'>): Promise<void>;
-  /** Drops saved links (next run starts with a full round): `calendar resync`. */
-  clear(kind: ViewSyncState['kind'], job: string): Promise<number>;
 }
 
 export function createViewSyncStateStore(store: Store): ViewSyncStateStore {
@@ -26,10 +24,6 @@ export function createViewSyncStateStore(store: Store): ViewSyncStateStore {
     load: (kind, job, mailbox) => withStoreErrors('read calendar sync state', () => states.findOne({ _id: id(kind, job, mailbox) })),
     async save(state) {
       await withStoreErrors('save calendar sync state', () => states.replaceOne({ _id: id(state.kind, state.job, state.mailbox) }, state, { upsert: true }));
-    },
-    async clear(kind, job) {
-      const result = await withStoreErrors('clear calendar sync state', () => states.deleteMany({ kind, job }));
-      return result.deletedCount;
     },
   };
 }

@@ -106,13 +106,15 @@ test('publish: every change kind gives the right Graph writes and end state; rer
   t.is((await writesSince(world.control)).total, 0);
 });
 
-test('publish: without a resource list every resource in the plan is published, and job results count the Graph calls', async (t) => {
+test('publish: without a resource list every resource in the plan is published (looked up by mail address), and job results count the Graph calls', async (t) => {
   const world = await startCalendarWorld();
   t.teardown(() => world.close());
   const plans = createPlanStore(world.db.store, () => new Date());
   await plans.upsertItems([appointment('X1', carol, at(2, 9))]);
-  const run = await world.run(job({ resources: null }), createCalendarPublishHandler(world.deps));
+  await world.control.resetStats();
+  const run = await world.run(job({ resources: null, lookupPrincipalName: true }), createCalendarPublishHandler(world.deps));
   t.like(run.counts, { created: 1 });
+  t.is((await world.control.stats()).byRoute['GET /users'], 1, 'one mail → id lookup');
   t.deepEqual(await itemKeysIn(world.control, carol), ['appointment:X1']);
   t.true(run.graph.requests >= 2 && run.graph.operations >= 2, JSON.stringify(run.graph));
   const stored = await world.results.get(run._id);
