@@ -8,7 +8,7 @@ import type { DirectoryObject } from '../state/tenant-state.ts';
 const MAX_CUSTOM_HEADERS = 5;
 const MAX_RECIPIENTS = 500;
 
-function recipientsOf(value: unknown, field: string): Recipient[] {
+export function recipientsOf(value: unknown, field: string): Recipient[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new GraphError(400, 'RequestBodyRead', `Property '${field}' must be a collection of recipients.`);
   return value.map((entry: unknown) => {

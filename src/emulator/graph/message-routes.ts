@@ -6,6 +6,7 @@ import type { Router } from '../http/router.ts';
 import { isWellFormedId, newImmutableId, newRestId } from '../state/ids.ts';
 import type { Mailbox } from '../state/mailbox.ts';
 import type { MessageRecord } from '../state/message-record.ts';
+import { checkCustomHeaders, recipientsOf } from './compose-message.ts';
 import { readJsonBody, resolveFolder } from './mail-folder-routes.ts';
 import { attachmentJson, findAttachment, messageFilterView, messageJson, visibleId } from './message-json.ts';
 import { requireMailbox, type OperationContext, type RouteMeta } from './operation-context.ts';
@@ -115,8 +116,21 @@ function applyProperty(record: MessageRecord, key: string, value: unknown): void
       record.bodyPreview = record.textBody.replace(/\s+/g, ' ').trim().slice(0, 255);
       return;
     }
+    case 'toRecipients':
+    case 'ccRecipients':
+    case 'bccRecipients':
+    case 'replyTo':
+      record[key] = recipientsOf(value, key);
+      return;
+    case 'from':
+    case 'sender':
+      record[key] = recipientsOf([value], key)[0] ?? null;
+      return;
+    case 'internetMessageHeaders':
+      record.headers = [...record.headers.filter((h) => !/^x-/i.test(h.name)), ...checkCustomHeaders(value)];
+      return;
     default:
-      (record as unknown as Record<string, unknown>)[key] = value;
+      throw invalid();
   }
 }
 

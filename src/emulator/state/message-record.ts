@@ -78,9 +78,8 @@ function recipients(value: AddressObject | AddressObject[] | undefined): Recipie
 }
 
 function importanceOf(parsed: ParsedMail): 'low' | 'normal' | 'high' {
-  const importance = String(parsed.headers.get('importance') ?? '').toLowerCase();
-  if (importance === 'high' || importance === 'low') return importance;
-  const priority = parsed.priority;
+  // mailparser folds Importance, X-Priority and X-MSMail-Priority into one normalised `priority` header.
+  const priority = String(parsed.headers.get('priority') ?? parsed.headers.get('importance') ?? '').toLowerCase();
   return priority === 'high' || priority === 'low' ? priority : 'normal';
 }
 
