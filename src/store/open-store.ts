@@ -65,13 +65,15 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     await ensureIndexes(db);
     const origin = embedded?.kind ?? 'uri';
     const effectiveUri = uri;
+    // One bucket per store: a new GridFSBucket checks and creates its indexes again before its first upload.
+    const bucket = new GridFSBucket(db, { bucketName: filesBucketName });
     return {
       client,
       db,
       origin,
       uri: effectiveUri,
       collection: <T extends Document = Document>(name: CollectionName) => db.collection<T>(name),
-      files: () => new GridFSBucket(db, { bucketName: filesBucketName }),
+      files: () => bucket,
       close: async () => {
         await client.close();
         await forget?.();

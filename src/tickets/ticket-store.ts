@@ -1,4 +1,4 @@
-import { AppError, type Clock } from '../core/index.ts';
+import { AppError, isAppError, type Clock } from '../core/index.ts';
 import { collectionNames, insertOnce, withStoreErrors, type Store } from '../store/index.ts';
 import { recordTicketEvent } from './ticket-events.ts';
 import type { AttachmentRef, MailSource, Person, StoredObject, Ticket, TicketComment, TicketPriority, TicketStatus } from './ticket-types.ts';
@@ -73,9 +73,17 @@ export function createTicketStore(store: Store, clock: Clock): TicketStore {
 
   async function nextNumber(): Promise<number> {
     // A number taken by a run that then crashed stays unused: gaps are harmless, duplicates are not.
-    const counter = await withStoreErrors('allocate ticket number', () =>
+    const allocate = () => withStoreErrors('allocate ticket number', () =>
       counters.findOneAndUpdate({ _id: 'ticket' }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }),
     );
+    let counter;
+    try {
+      counter = await allocate();
+    } catch (error) {
+      // Two first-ever allocations can both try to insert the counter; the loser finds it on a second try.
+      if (!isAppError(error, 'STORE_DUPLICATE_KEY')) throw error;
+      counter = await allocate();
+    }
     return FIRST_TICKET_NUMBER + (counter?.seq ?? 1);
   }
 
