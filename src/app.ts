@@ -2,7 +2,7 @@ import { systemClock, type Clock } from './core/index.ts';
 import type { MailroomConfig } from './config/load-config.ts';
 import type { JobConfig } from './config/job-config.ts';
 import { AppError } from './core/index.ts';
-import { createTokenProvider } from './auth/index.ts';
+import { createMongoTokenCacheStore, createTokenProvider } from './auth/index.ts';
 import { createGraphClient, type GraphCallCounter, type GraphClient } from './graph/index.ts';
 import { createJobResults, runJob, type JobHandler, type JobProgress, type JobResults } from './jobs/index.ts';
 import type { JobRunRecord } from './jobs/index.ts';
@@ -51,7 +51,7 @@ export function createApp(options: AppOptions): App {
     if (!client) {
       const connection = config.connections.find((c) => c.name === name);
       if (!connection) throw new AppError('CONFIG_INVALID', `no connection named "${name}"`);
-      const context = { env: config.env, baseDir: config.root, logger };
+      const context = { env: config.env, baseDir: config.root, logger, store: createMongoTokenCacheStore(store) };
       client = createGraphClient(connection, { tokenProvider: createTokenProvider(connection, context), logger, baseDir: config.root });
       clients.set(name, client);
     }
