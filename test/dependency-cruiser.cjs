@@ -23,6 +23,11 @@ module.exports = {
     layer('tickets', ['core', 'store', 'log']),
     layer('jobs', ['core', 'store', 'log']),
     layer('emulator', ['core']),
+    layer('mail/actions', ['core', 'config', 'log', 'store', 'graph', 'tickets', 'rules', 'mail/parse']),
+    layer('mail/connector', ['core', 'config', 'log', 'store', 'graph', 'tickets', 'rules', 'jobs', 'mail/parse', 'mail/preprocess', 'mail/actions']),
+    layer('notify', ['core', 'config', 'log', 'store', 'auth', 'graph', 'tickets', 'jobs', 'mail/parse']),
+    layer('calendar', ['core', 'config', 'log', 'store', 'auth', 'graph', 'jobs']),
+    layer('scheduler', ['core', 'config', 'log', 'store', 'jobs']),
     {
       name: 'emulator-is-separate',
       comment: 'the service never imports the emulator (only the CLI starts it)',

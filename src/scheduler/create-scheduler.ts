@@ -1,12 +1,24 @@
 import { hostname } from 'node:os';
 import { Agenda, type Job } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
-import type { App } from '../app.ts';
+import type { MailroomConfig } from '../config/load-config.ts';
+import type { JobRunRecord } from '../jobs/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { Store } from '../store/index.ts';
 import type { JobConfig } from '../config/job-config.ts';
 import { agendaJobNames, type AgendaJobData } from './agenda-job-names.ts';
 import { readJobOverrides } from './job-overrides.ts';
 import { isEffectivelyEnabled, reconcileSchedules, type ReconcileResult } from './reconcile-schedules.ts';
 import { AppError } from '../core/index.ts';
+
+/** What the scheduler needs of the application (the composition root provides it). */
+export interface SchedulerHost {
+  readonly config: MailroomConfig;
+  readonly store: Store;
+  readonly logger: Logger;
+  findJob(name: string): JobConfig;
+  runJobNow(name: string, options?: { signal?: AbortSignal; worker?: string }): Promise<JobRunRecord>;
+}
 
 export interface SchedulerOptions {
   /** Shown in job results and Agenda's lastModifiedBy. */
@@ -34,7 +46,7 @@ export interface Scheduler {
 }
 
 /** Workers share one MongoDB; Agenda's locks split the jobs between them. No scheduler of our own. */
-export function createScheduler(app: App, options: SchedulerOptions = {}): Scheduler {
+export function createScheduler(app: SchedulerHost, options: SchedulerOptions = {}): Scheduler {
   const workerName = options.workerName ?? `${hostname()}:${process.pid}`;
   const lockLifetime = options.lockLifetimeMs ?? 10 * 60_000;
   const agenda = new Agenda({
