@@ -13,6 +13,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 export interface TestEmulator extends RunningEmulator {
+  stateDir: string;
   agent: Agent;
   /** fetch that trusts the emulator CA. */
   fetch: (url: string, init?: RequestInit) => Promise<Response>;
@@ -28,6 +29,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     fetch(url, { ...init, dispatcher: agent } as RequestInit);
   return {
     ...emulator,
+    stateDir,
     agent,
     fetch: trustedFetch,
     stop: async () => {
