@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
 import { createScheduler } from '../../scheduler/index.ts';
+import { importCalendarPlan } from '../../calendar/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
 
 /** Resolves on the first SIGINT or SIGTERM: the signal to stop taking jobs and shut down cleanly. */
@@ -34,6 +35,11 @@ async function runService(deps: CliDeps, options: RunOptions): Promise<void> {
     logger.info(`emulator with the demo tenant at ${emulator.url} (tenant ${emulator.tenantId})`);
   }
   const app = await deps.openApp();
+  if (emulator) {
+    // The demo's planned work (appointments for alice and bob) is what the calendar-publish job puts in Outlook.
+    const plan = await importCalendarPlan(app.store, resolve(deps.cwd, 'fixtures/calendar/demo-plan.json'), { full: false, clock: app.clock });
+    logger.info('demo: planned work imported for the calendar jobs', { ...plan });
+  }
   const scheduler = createScheduler(app, { processEveryMs: 2000 });
   const reconciled = await scheduler.start();
   const active = [...reconciled.added, ...reconciled.changed, ...reconciled.unchanged];
