@@ -19,7 +19,7 @@ const RENEW_BEFORE_MS = 7 * 24 * 3600_000;
 export async function ensureTlsMaterial(stateDir: string, now: Date = new Date()): Promise<TlsMaterial> {
   await mkdir(stateDir, { recursive: true });
   const files = {
-    caCert: path.join(stateDir, 'ca-cert.pem'),
+    caCert: path.join(stateDir, 'ca.pem'),
     caKey: path.join(stateDir, 'ca-key.pem'),
     cert: path.join(stateDir, 'localhost-cert.pem'),
     key: path.join(stateDir, 'localhost-key.pem'),

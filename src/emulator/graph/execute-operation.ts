@@ -101,6 +101,10 @@ function checkPermission(meta: RouteMeta, principal: Principal, target: Director
       ? new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.')
       : new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
   let needed = meta.permissions;
+  if (principal.kind === 'user' && meta.workload === 'directory' && target?.id === principal.userId) {
+    // A signed-in user may always read their own profile with User.Read.
+    needed = [...needed, 'User.Read'];
+  }
   if (principal.kind === 'user' && meta.workload === 'outlook' && target !== undefined && !ownMailbox) {
     // Another user's mailbox through delegated access needs the ".Shared" scope and a mailbox permission.
     if (target.mailbox === undefined || !target.mailbox.delegates.has(principal.upn ?? '')) throw denied();
