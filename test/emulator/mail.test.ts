@@ -72,6 +72,9 @@ test('checklist 8: internetMessageHeaders only when selected; $value is the MIME
   const selected = (await client.api(`/users/${SUPPORT}/messages/${delivered.id}`).select('internetMessageHeaders,subject').get()) as { internetMessageHeaders: { name: string; value: string }[]; body?: unknown };
   t.true(selected.internetMessageHeaders.some((h) => h.name === 'X-Ticket-Hint' && h.value === '4711'));
   t.false('body' in selected);
+  const asHtml = (await client.api(`/users/${SUPPORT}/messages/${delivered.id}`).select('body').header('Prefer', 'outlook.body-content-type="html"').get()) as { body: { contentType: string; content: string } };
+  t.is(asHtml.body.contentType, 'html');
+  t.true(asHtml.body.content.includes('Body of Header check'));
   const raw = (await client.api(`/users/${SUPPORT}/messages/${delivered.id}/$value`).responseType(ResponseType.TEXT).get()) as string;
   t.is(typeof raw, 'string');
   t.true(raw.includes('Subject: Header check'));

@@ -8,6 +8,8 @@ export function visibleId(ctx: OperationContext, record: MessageRecord): string 
   return ctx.prefer.immutableId ? record.immutableId : record.restId;
 }
 
+const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
 const stripScripts = (html: string): string => html.replace(/<script\b[\s\S]*?<\/script\s*>/gi, '');
 
 function bodyFor(ctx: OperationContext, record: MessageRecord): { contentType: string; content: string } {
@@ -21,7 +23,7 @@ function bodyFor(ctx: OperationContext, record: MessageRecord): { contentType: s
   }
   return {
     contentType: 'html',
-    content: `<html><head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\r\n</head>\r\n<body>\r\n${record.htmlFromText}\r\n</body>\r\n</html>\r\n`,
+    content: `<html><head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\r\n</head>\r\n<body>\r\n<div dir="ltr">${escapeHtml(record.textBody).replace(/\r?\n/g, '<br>\r\n')}</div>\r\n</body>\r\n</html>\r\n`,
   };
 }
 
