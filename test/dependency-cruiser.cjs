@@ -25,7 +25,7 @@ module.exports = {
     layer('emulator', ['core']),
     layer('mail/actions', ['core', 'config', 'log', 'store', 'graph', 'tickets', 'rules', 'mail/parse']),
     layer('mail/connector', ['core', 'config', 'log', 'store', 'graph', 'tickets', 'rules', 'jobs', 'mail/parse', 'mail/preprocess', 'mail/actions']),
-    layer('notify', ['core', 'config', 'log', 'store', 'auth', 'graph', 'tickets', 'jobs', 'mail/parse']),
+    layer('notify', ['core', 'config', 'log', 'store', 'auth', 'graph', 'tickets', 'jobs', 'rules', 'mail/parse']),
     layer('calendar', ['core', 'config', 'log', 'store', 'auth', 'graph', 'jobs']),
     layer('scheduler', ['core', 'config', 'log', 'store', 'jobs']),
     {
@@ -44,7 +44,7 @@ module.exports = {
     },
     { name: 'msal-only-in-auth', severity: 'error', from: { path: '^src/', pathNot: ['^src/auth/', '^src/emulator/'] }, to: { path: 'node_modules/@azure/msal-node/' } },
     { name: 'mailparser-only-in-parse', severity: 'error', from: { path: '^src/', pathNot: ['^src/mail/parse/', '^src/emulator/'] }, to: { path: 'node_modules/mailparser/' } },
-    { name: 'jsonata-only-in-rules', severity: 'error', from: { path: '^src/', pathNot: ['^src/rules/', '^src/notify/'] }, to: { path: 'node_modules/jsonata/' } },
+    { name: 'jsonata-only-in-rules', severity: 'error', from: { path: '^src/', pathNot: ['^src/rules/'] }, to: { path: 'node_modules/jsonata/' } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,4 +1,4 @@
-import type { Expression } from 'jsonata';
+import type { JsonataExpression as Expression } from '../rules/index.ts';
 import { parseDuration } from '../core/index.ts';
 import { configInvalid, type ConfigProblem } from '../config/config-problem.ts';
 import { readJsonFile } from '../config/read-json-file.ts';

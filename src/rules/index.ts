@@ -18,3 +18,5 @@ export { loadRuleSet } from './load-rule-set.ts';
 export { loadRuleFile, type RuleFileSource } from './load-rule-file.ts';
 export { findTicketToken } from './find-ticket-token.ts';
 export { formatRuleProblem, type RuleProblem } from './rule-problem.ts';
+export { compileBoundedExpression, evaluateBoundedExpression, type BoundedExpression, type BoundedEvaluationOptions } from './bounded-expression.ts';
+export type { Expression as JsonataExpression } from 'jsonata';
