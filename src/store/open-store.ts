@@ -48,7 +48,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       uri = running;
     } else {
       embedded = await startEmbeddedServer({ ...options.embedded, onProgress: (line) => options.logger.info(line) });
-      options.logger.info(`embedded database (${embedded.kind}) listening at ${embedded.uri}`, { dataDir: embedded.dataDir });
+      options.logger.debug(`embedded database (${embedded.kind}) listening at ${embedded.uri}`, { dataDir: embedded.dataDir });
       forget = await recordRunningServer(embedded.dataDir, embedded.uri, embedded.port);
       uri = embedded.uri;
     }

@@ -43,7 +43,7 @@ async function runService(deps: CliDeps, options: RunOptions): Promise<void> {
   const scheduler = createScheduler(app, { processEveryMs: 2000 });
   const reconciled = await scheduler.start();
   const active = [...reconciled.added, ...reconciled.changed, ...reconciled.unchanged];
-  logger.info(`scheduled ${active.length} job(s): ${active.join(', ') || 'none'} (store: ${app.store.origin})`);
+  logger.info(`scheduled ${active.length} job(s): ${active.join(', ') || 'none'}`, { database: app.store.origin === 'uri' ? 'MONGODB_URI' : `embedded ${app.store.origin} at ${app.store.uri}` });
   if (emulator) {
     logger.info('demo: the jobs read the emulated mailboxes now; in another terminal try `npx mailroom tickets list`, `npx mailroom objects`, `npx mailroom jobs results`, `npx mailroom notifications list`');
     logger.info(`demo: deliver more mail with: curl --cacert ${emulator.caFile} -X POST --data-binary @fixtures/rules/default/new-request.eml -H 'content-type: message/rfc822' '${emulator.url}/_emulator/mailboxes/support@contoso.example/messages?folder=Inbox/Support'`);
