@@ -65,3 +65,11 @@ test('a message that is only a header block over a forwarded mail unwraps to the
   const unwrapped = preprocessMessage(message, [{ step: 'remove-quoted-reply', options: { forwards: 'remove' } }, { step: 'normalize-whitespace' }]);
   t.is(unwrapped.text, 'Die Rechnung ist doppelt.');
 });
+
+test('reply-gmail-html-interleaved.eml: an answer between quotes stays, and no piece of the removed attribution is left', async (t) => {
+  const result = preprocessMessage(await parseFixture('reply-gmail-html-interleaved.eml'), defaultStepOrder);
+  // The quoted question stays as context for the answer below it; the trailing quote (the sign-off) goes.
+  t.is(result.text, 'Hi, answers below.\n\n> Which laptop model do you need?\n\nA ThinkPad T14, please.');
+  // The attribution's mail address sat in an <a href="mailto:…">; an emptied link comes back as its address.
+  t.false(result.text.includes('helpdesk@firma.example'));
+});

@@ -56,16 +56,20 @@ export class HtmlLineView implements LineView {
     for (const segment of this.segments.slice(from, to).flat()) {
       byNode.set(segment.node, [...(byNode.get(segment.node) ?? []), segment]);
     }
+    const emptied: AnyNode[] = [];
     for (const [node, parts] of byNode) {
-      if (!isText(node)) {
-        removeElement(node);
+      let data = isText(node) ? node.data : '';
+      for (const part of [...parts].sort((a, b) => b.start - a.start)) data = data.slice(0, part.start) + data.slice(part.end);
+      if (isText(node) && data.trim() !== '') {
+        node.data = data;
         continue;
       }
-      let data = node.data;
-      for (const part of [...parts].sort((a, b) => b.start - a.start)) data = data.slice(0, part.start) + data.slice(part.end);
-      if (data.trim() === '') removeElement(node);
-      else node.data = data;
+      if (node.parent !== null) emptied.push(node.parent);
+      removeElement(node);
     }
+    // A wrapper left without content goes too: an empty <a href="mailto:…"> would come back as its address in
+    // html-to-text, a remnant of the attribution ("On … Ann <ann@example.com> wrote:") that was just removed.
+    for (const parent of emptied) removeEmptyAncestors(parent);
     this.build();
   }
 
