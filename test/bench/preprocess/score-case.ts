@@ -18,7 +18,9 @@ export function scoreCase(c: BenchCase, output: string | Error): Verdict {
     case 'equals': {
       const expected = norm(e.text);
       if (out === expected || (e.orEmpty === true && out === '')) return 'exact';
-      return keepsAllWords(out, expected) ? 'under' : 'over';
+      // Words are told apart on the whitespace-collapsed text: with no-whitespace comparison the whole text is one "word".
+      const words = (s: string): string => s.replace(/\s+/g, ' ').trim();
+      return keepsAllWords(words(output), words(e.text)) ? 'under' : 'over';
     }
     case 'checks': {
       const input = norm(c.input.type === 'html' ? convertHtmlToText(c.input.body) : c.input.body);
