@@ -86,8 +86,9 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
           schedule: job.schedule,
           enabled: isEffectivelyEnabled(job, overrides),
           override: overrides.has(job.name) ? (overrides.get(job.name) ? 'enabled' : 'disabled') : null,
-          running: last?.status === 'running',
-          lastRun: last ? { id: last._id, status: last.status, startedAt: last.startedAt } : null,
+          // Agenda's lock says whether a worker runs it now; a run record left "running" by a killed worker does not.
+          running: entry?.lockedAt !== null && entry?.lockedAt !== undefined,
+          lastRun: last ? { id: last._id, status: last.status === 'running' && !entry?.lockedAt ? 'interrupted' : last.status, startedAt: last.startedAt } : null,
           nextRunAt: entry?.nextRunAt ?? null,
         };
       });
