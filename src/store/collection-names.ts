@@ -19,6 +19,8 @@ export const collectionNames = {
   roomReservations: 'room_reservations',
   /** GridFS's own files collection of the `files` bucket (indexed by content checksum for de-duplication). */
   fileMetadata: 'files.files',
+  /** GridFS's chunks collection of the `files` bucket. */
+  fileChunks: 'files.chunks',
 } as const;
 
 export type CollectionName = (typeof collectionNames)[keyof typeof collectionNames];

@@ -4,5 +4,5 @@ export { mapMongoError, withStoreErrors } from './map-mongo-error.ts';
 export { mailroomCacheDir } from './embedded/cache-dir.ts';
 export { startEmbeddedServer, type EmbeddedServer } from './embedded/start-embedded-server.ts';
 export { startTestDatabase, startDedicatedServer, type TestDatabase } from './start-test-database.ts';
-export { insertOnce } from './insert-once.ts';
-export { putFile, readFileBytes, sha256Hex, type StoredFileMeta } from './file-store.ts';
+export { insertOnce, insertManyOnce } from './insert-once.ts';
+export { putFile, putFiles, readFileBytes, sha256Hex, type FileToStore, type StoredFileMeta } from './file-store.ts';

@@ -3,11 +3,16 @@ import type { TicketEvent } from './ticket-types.ts';
 
 /** Records an event once: the key makes a repeated write (after a crash) a no-op. */
 export async function recordTicketEvent(store: Store, event: Omit<TicketEvent, 'notifiedAt'>): Promise<void> {
-  await withStoreErrors('record ticket event', () =>
-    store.collection<TicketEvent>(collectionNames.ticketEvents).updateOne(
-      { _id: event._id },
-      { $setOnInsert: { ...event, notifiedAt: null } },
-      { upsert: true },
+  await recordTicketEvents(store, [event]);
+}
+
+/** Records many events in one write, each once by its key (unordered: they are independent). */
+export async function recordTicketEvents(store: Store, events: readonly Omit<TicketEvent, 'notifiedAt'>[]): Promise<void> {
+  if (events.length === 0) return;
+  await withStoreErrors('record ticket events', () =>
+    store.collection<TicketEvent>(collectionNames.ticketEvents).bulkWrite(
+      events.map((event) => ({ updateOne: { filter: { _id: event._id }, update: { $setOnInsert: { ...event, notifiedAt: null } }, upsert: true } })),
+      { ordered: false },
     ),
   );
 }

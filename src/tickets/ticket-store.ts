@@ -1,6 +1,6 @@
 import { AppError, isAppError, type Clock } from '../core/index.ts';
-import { collectionNames, insertOnce, withStoreErrors, type Store } from '../store/index.ts';
-import { recordTicketEvent } from './ticket-events.ts';
+import { collectionNames, insertManyOnce, withStoreErrors, type Store } from '../store/index.ts';
+import { recordTicketEvent, recordTicketEvents } from './ticket-events.ts';
 import type { AttachmentRef, MailSource, Person, StoredObject, Ticket, TicketComment, TicketPriority, TicketStatus } from './ticket-types.ts';
 
 export interface NewTicket {
@@ -50,14 +50,24 @@ export interface ListTicketsQuery {
   limit?: number;
 }
 
-/** The ticket API used by mail actions, notifications and the CLI. Every write is idempotent by its key. */
+/**
+ * The ticket API used by mail actions, notifications and the CLI. Every write is idempotent by its key. The plural
+ * writes do the same as their singular forms for many inputs in a few round trips (results in input order); the
+ * mail connector writes a chunk of mail with them.
+ */
 export interface TicketStore {
   createTicket(input: NewTicket): Promise<{ ticket: Ticket; created: boolean }>;
+  createTickets(inputs: readonly NewTicket[]): Promise<{ ticket: Ticket; created: boolean }[]>;
   addComment(input: NewComment): Promise<{ comment: TicketComment; created: boolean }>;
+  /** TICKET_NOT_FOUND when any input names a missing ticket (nothing is written then). */
+  addComments(inputs: readonly NewComment[]): Promise<{ comment: TicketComment; created: boolean }[]>;
   createObject(input: NewObject): Promise<{ object: StoredObject; created: boolean }>;
+  createObjects(inputs: readonly NewObject[]): Promise<{ object: StoredObject; created: boolean }[]>;
   updateTicket(number: number, change: TicketChange): Promise<Ticket>;
   getTicket(number: number): Promise<Ticket>;
   findTicket(number: number): Promise<Ticket | null>;
+  /** The tickets that exist among `numbers`, by number. */
+  findTickets(numbers: readonly number[]): Promise<Map<number, Ticket>>;
   listTickets(query?: ListTicketsQuery): Promise<Ticket[]>;
   listComments(number: number): Promise<TicketComment[]>;
   listObjects(query?: { type?: string; limit?: number }): Promise<StoredObject[]>;
@@ -71,10 +81,11 @@ export function createTicketStore(store: Store, clock: Clock): TicketStore {
   const objects = store.collection<StoredObject>(collectionNames.objects);
   const counters = store.collection<{ _id: string; seq: number }>(collectionNames.counters);
 
-  async function nextNumber(): Promise<number> {
+  /** Takes `count` consecutive ticket numbers with one write; returns the first. */
+  async function allocateNumbers(count: number): Promise<number> {
     // A number taken by a run that then crashed stays unused: gaps are harmless, duplicates are not.
     const allocate = () => withStoreErrors('allocate ticket number', () =>
-      counters.findOneAndUpdate({ _id: 'ticket' }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }),
+      counters.findOneAndUpdate({ _id: 'ticket' }, { $inc: { seq: count } }, { upsert: true, returnDocument: 'after' }),
     );
     let counter;
     try {
@@ -84,7 +95,7 @@ export function createTicketStore(store: Store, clock: Clock): TicketStore {
       if (!isAppError(error, 'STORE_DUPLICATE_KEY')) throw error;
       counter = await allocate();
     }
-    return FIRST_TICKET_NUMBER + (counter?.seq ?? 1);
+    return FIRST_TICKET_NUMBER + (counter?.seq ?? count) - count + 1;
   }
 
   async function findTicket(number: number): Promise<Ticket | null> {
@@ -97,69 +108,110 @@ export function createTicketStore(store: Store, clock: Clock): TicketStore {
     return ticket;
   }
 
-  return {
+  const api: TicketStore = {
     findTicket,
     getTicket,
 
+    async findTickets(numbers) {
+      if (numbers.length === 0) return new Map();
+      const found = await withStoreErrors('read tickets', () => tickets.find({ number: { $in: [...new Set(numbers)] } }).toArray());
+      return new Map(found.map((ticket) => [ticket.number, ticket]));
+    },
+
     async createTicket(input) {
-      const { doc: ticket, created } = await insertOnce(tickets, { createdFrom: input.createdFrom }, async () => {
+      const [result] = await api.createTickets([input]);
+      return result!;
+    },
+
+    async createTickets(inputs) {
+      const byKey = new Map<string, NewTicket>();
+      for (const input of inputs) if (!byKey.has(input.createdFrom)) byKey.set(input.createdFrom, input);
+      const results = await insertManyOnce(tickets, 'createdFrom', inputs.map((input) => input.createdFrom), async (missing) => {
+        const first = await allocateNumbers(missing.length);
         const now = clock();
-        return {
-          number: await nextNumber(),
-          createdFrom: input.createdFrom,
-          requester: input.requester,
-          subject: input.subject,
-          description: input.description,
-          originalBody: input.originalBody ?? { text: null, html: null },
-          status: 'new',
-          priority: input.priority ?? 'normal',
-          assignee: input.assignee ?? null,
-          group: input.group ?? null,
-          dueAt: input.dueAt ?? null,
-          fields: input.fields ?? {},
-          source: input.source ?? null,
-          attachments: input.attachments ?? [],
-          commentCount: 0,
-          createdAt: now,
-          updatedAt: now,
-        } satisfies Ticket;
+        return missing.map((key, i): Ticket => {
+          const input = byKey.get(key)!;
+          return {
+            number: first + i,
+            createdFrom: input.createdFrom,
+            requester: input.requester,
+            subject: input.subject,
+            description: input.description,
+            originalBody: input.originalBody ?? { text: null, html: null },
+            status: 'new',
+            priority: input.priority ?? 'normal',
+            assignee: input.assignee ?? null,
+            group: input.group ?? null,
+            dueAt: input.dueAt ?? null,
+            fields: input.fields ?? {},
+            source: input.source ?? null,
+            attachments: input.attachments ?? [],
+            commentCount: 0,
+            createdAt: now,
+            updatedAt: now,
+          };
+        });
       }, 'ticket');
-      // Written after the ticket, every time: a crash between the two writes is repaired by the rerun.
-      await recordTicketEvent(store, { _id: `ticket.created:${ticket.number}`, type: 'ticket.created', ticketNumber: ticket.number, at: ticket.createdAt, data: {} });
-      return { ticket, created };
+      // Written after the tickets, every time: a crash between the two writes is repaired by the rerun.
+      const events = new Map(results.map(({ doc }) => [doc.number, { _id: `ticket.created:${doc.number}`, type: 'ticket.created' as const, ticketNumber: doc.number, at: doc.createdAt, data: {} }]));
+      await recordTicketEvents(store, [...events.values()]);
+      return results.map(({ doc, created }) => ({ ticket: doc, created }));
     },
 
     async addComment(input) {
-      const ticket = await getTicket(input.ticketNumber);
-      const { doc: comment, created } = await insertOnce(comments, { key: input.key }, () => ({
-        key: input.key,
-        ticketNumber: ticket.number,
-        author: input.author,
-        body: input.body,
-        originalBody: input.originalBody ?? { text: null, html: null },
-        source: input.source ?? null,
-        attachments: input.attachments ?? [],
-        createdAt: clock(),
+      const [result] = await api.addComments([input]);
+      return result!;
+    },
+
+    async addComments(inputs) {
+      if (inputs.length === 0) return [];
+      const found = await api.findTickets(inputs.map((input) => input.ticketNumber));
+      const missingTicket = inputs.find((input) => !found.has(input.ticketNumber));
+      if (missingTicket) throw new AppError('TICKET_NOT_FOUND', `no ticket #${missingTicket.ticketNumber}`, { hint: 'List tickets with `mailroom tickets list`.' });
+      const byKey = new Map<string, NewComment>();
+      for (const input of inputs) if (!byKey.has(input.key)) byKey.set(input.key, input);
+      const results = await insertManyOnce(comments, 'key', inputs.map((input) => input.key), (missing) => missing.map((key): TicketComment => {
+        const input = byKey.get(key)!;
+        return {
+          key: input.key,
+          ticketNumber: input.ticketNumber,
+          author: input.author,
+          body: input.body,
+          originalBody: input.originalBody ?? { text: null, html: null },
+          source: input.source ?? null,
+          attachments: input.attachments ?? [],
+          createdAt: clock(),
+        };
       }), 'comment');
+      const touched = [...new Set(results.map(({ doc }) => doc.ticketNumber))];
+      const counts = new Map<number, number>();
       // Derived from the comments themselves, so a repeated run cannot count a comment twice.
-      const count = await withStoreErrors('count comments', () => comments.countDocuments({ ticketNumber: ticket.number }));
-      const reopen = ticket.status === 'resolved' || ticket.status === 'pending' ? { status: 'open' as const } : {};
-      await withStoreErrors('touch ticket', () => tickets.updateOne({ number: ticket.number }, { $set: { commentCount: count, updatedAt: clock(), ...reopen } }));
-      await recordTicketEvent(store, { _id: `comment.added:${comment.key}`, type: 'comment.added', ticketNumber: ticket.number, at: comment.createdAt, data: { commentKey: comment.key, author: comment.author?.address ?? null } });
-      return { comment, created };
+      for (const number of touched) counts.set(number, await withStoreErrors('count comments', () => comments.countDocuments({ ticketNumber: number })));
+      const touches = touched.map((number) => {
+        const status = found.get(number)?.status;
+        const reopen = status === 'resolved' || status === 'pending' ? { status: 'open' as const } : {};
+        return { updateOne: { filter: { number }, update: { $set: { commentCount: counts.get(number)!, updatedAt: clock(), ...reopen } } } };
+      });
+      await withStoreErrors('touch tickets', () => tickets.bulkWrite(touches, { ordered: false }));
+      await recordTicketEvents(store, [...new Map(results.map(({ doc }) => [doc.key, {
+        _id: `comment.added:${doc.key}`, type: 'comment.added' as const, ticketNumber: doc.ticketNumber, at: doc.createdAt, data: { commentKey: doc.key, author: doc.author?.address ?? null },
+      }])).values()]);
+      return results.map(({ doc, created }) => ({ comment: doc, created }));
     },
 
     async createObject(input) {
-      const { doc: object, created } = await insertOnce(objects, { key: input.key }, () => ({
-        key: input.key,
-        type: input.type,
-        title: input.title,
-        fields: input.fields ?? {},
-        source: input.source ?? null,
-        attachments: input.attachments ?? [],
-        createdAt: clock(),
+      const [result] = await api.createObjects([input]);
+      return result!;
+    },
+
+    async createObjects(inputs) {
+      const byKey = new Map<string, NewObject>();
+      for (const input of inputs) if (!byKey.has(input.key)) byKey.set(input.key, input);
+      const results = await insertManyOnce(objects, 'key', inputs.map((input) => input.key), (missing) => missing.map((key): StoredObject => {
+        const input = byKey.get(key)!;
+        return { key: input.key, type: input.type, title: input.title, fields: input.fields ?? {}, source: input.source ?? null, attachments: input.attachments ?? [], createdAt: clock() };
       }), 'object');
-      return { object, created };
+      return results.map(({ doc, created }) => ({ object: doc, created }));
     },
 
     async updateTicket(number, change) {
@@ -197,4 +249,5 @@ export function createTicketStore(store: Store, clock: Clock): TicketStore {
       );
     },
   };
+  return api;
 }

@@ -1,8 +1,9 @@
+import { AppError } from '../../core/index.ts';
 import type { Message } from '../parse/index.ts';
 import type { RuleDecision } from '../../rules/index.ts';
-import { putFile, type Store } from '../../store/index.ts';
-import type { AttachmentRef, MailSource, Person, TicketPriority, TicketStore } from '../../tickets/index.ts';
-import { findThreadTicket, rememberMessageIds } from './known-messages.ts';
+import { putFiles, type FileToStore, type Store } from '../../store/index.ts';
+import type { AttachmentRef, MailSource, NewComment, NewObject, NewTicket, Person, TicketPriority, TicketStore } from '../../tickets/index.ts';
+import { bareMessageId, pickThread, rememberThreads } from './known-messages.ts';
 
 export interface AppliedDecision {
   action: 'created-ticket' | 'added-comment' | 'created-object' | 'ignored' | 'none';
@@ -15,10 +16,13 @@ export interface AppliedDecision {
 export interface ApplyInput {
   key: string;
   message: Message;
+  /** The mail as it arrived; stored (once per content) before anything that points to it. */
+  raw: { bytes: Uint8Array; filename: string };
   /** The preprocessed text. */
   text: string;
   decision: RuleDecision;
-  source: MailSource;
+  /** Where the mail came from; the raw MIME's file id is filled in here. */
+  source: Omit<MailSource, 'rawMimeFileId'>;
   attachmentMaxBytes: number;
 }
 
@@ -51,84 +55,153 @@ function extraFields(fields: Record<string, unknown>, standard: ReadonlySet<stri
   return Object.fromEntries(Object.entries(fields).filter(([name]) => !standard.has(name)));
 }
 
-/** Raw MIME is stored by the caller; attachments here, each once per content, over-size ones listed as skipped. */
-async function storeAttachments(store: Store, message: Message, maxBytes: number): Promise<AttachmentRef[]> {
-  const refs: AttachmentRef[] = [];
-  for (const attachment of message.attachments) {
+/** Where a comment goes: an existing ticket, or the one an earlier mail of the same batch creates. */
+type Target = { number: number } | { createdBy: number };
+
+type Plan =
+  | { kind: 'none'; result: AppliedDecision }
+  | { kind: 'failed'; error: AppError }
+  | { kind: 'ticket'; input: NewTicket }
+  | { kind: 'comment'; target: Target; input: Omit<NewComment, 'ticketNumber'> }
+  | { kind: 'object'; input: NewObject };
+
+/** Attachment refs for a mail, over-size ones listed as skipped; the files to store are pushed onto `files`. */
+function attachmentRefs(message: Message, maxBytes: number, files: FileToStore[], slots: { ref: AttachmentRef; file: number }[]): AttachmentRef[] {
+  return message.attachments.map((attachment) => {
     const ref: AttachmentRef = {
       fileId: null, filename: attachment.filename, contentType: attachment.contentType, size: attachment.size,
       contentId: attachment.contentId, inline: attachment.inline, checksum: attachment.checksum,
     };
     if (attachment.size > maxBytes) ref.skipped = `larger than the ${maxBytes}-byte limit`;
-    else ref.fileId = await putFile(store, attachment.content, { filename: attachment.filename, contentType: attachment.contentType, kind: 'attachment' }, attachment.checksum);
-    refs.push(ref);
-  }
-  return refs;
+    else {
+      slots.push({ ref, file: files.length });
+      files.push({ bytes: attachment.content, meta: { filename: attachment.filename, contentType: attachment.contentType, kind: 'attachment' }, checksum: attachment.checksum });
+    }
+    return ref;
+  });
 }
 
 /**
- * Carries out one rule decision with idempotent writes keyed by the mail's ledger key: run it twice and the second
- * run finds what the first wrote. An add-to-ticket whose ticket cannot be found becomes a new ticket, so no mail is
- * lost to a stale token.
+ * Carries out rule decisions for a batch of mail, in their order, with idempotent writes keyed by each mail's ledger
+ * key: run it twice and the second run finds what the first wrote. A few round trips serve the whole batch: files,
+ * tickets, comments, objects and the Message-IDs to thread replies by are each written at once.
+ *
+ * `known` holds the Message-IDs already linked to tickets (bare id → number) for the batch's references; the ids of
+ * mail written here are added to it. A reply whose original is earlier in the same batch threads into the ticket
+ * that original creates. An add-to-ticket whose ticket cannot be found becomes a new ticket, so no mail is lost to
+ * a stale token. A per-mail failure (a thread pointing at a missing ticket) is returned as that mail's AppError.
  */
-export async function applyDecision(store: Store, tickets: TicketStore, input: ApplyInput): Promise<AppliedDecision> {
-  const { decision, message, key, source } = input;
-  const fields = decision.fields;
-  const ownIds = [message.ids.internetMessageId];
-
-  if (decision.action === 'ignore') return { action: 'ignored', target: null, created: false };
-  if (decision.action === 'none') return { action: 'none', target: null, created: false };
-
-  if (decision.action === 'add-to-ticket') {
-    const tokenNumber = typeof fields.ticketNumber === 'number' ? fields.ticketNumber : decision.threadHint.ticketNumber;
-    const byToken = tokenNumber === null ? null : await tickets.findTicket(tokenNumber);
-    const number = byToken?.number ?? (await findThreadTicket(store, decision.threadHint.references));
-    if (number !== null) {
-      const attachments = await storeAttachments(store, message, input.attachmentMaxBytes);
-      const { created } = await tickets.addComment({
-        key,
-        ticketNumber: number,
-        author: asPerson(fields.author) ?? message.from,
-        body: asString(fields.comment, input.text),
-        originalBody: { text: message.text, html: message.html },
-        source,
-        attachments,
-      });
-      await rememberMessageIds(store, ownIds, number);
-      return { action: 'added-comment', target: `#${number}`, created };
-    }
-  }
-
-  const attachments = await storeAttachments(store, message, input.attachmentMaxBytes);
-  if (decision.action === 'create-object') {
-    const type = decision.objectType ?? 'object';
-    const { created } = await tickets.createObject({
-      key,
-      type,
-      title: asString(fields.title, message.subject || '(no subject)'),
-      fields: extraFields(fields, new Set(['title'])),
-      source,
-      attachments,
-    });
-    return { action: 'created-object', target: `${type}:${key}`, created };
-  }
-
-  // create-ticket, or add-to-ticket with nothing to add to.
-  const priority = asPriority(fields.priority);
-  const { ticket, created } = await tickets.createTicket({
-    createdFrom: key,
-    requester: asPerson(fields.requester) ?? message.from,
-    subject: asString(fields.subject, message.subject.trim() || '(no subject)'),
-    description: asString(fields.description, input.text),
-    originalBody: { text: message.text, html: message.html },
-    ...(priority ? { priority } : {}),
-    assignee: typeof fields.assignee === 'string' ? fields.assignee : null,
-    group: typeof fields.group === 'string' ? fields.group : null,
-    dueAt: asDate(fields.dueAt),
-    fields: extraFields(fields, standardTicketFields),
-    source,
-    attachments,
+export async function applyDecisions(store: Store, tickets: TicketStore, inputs: readonly ApplyInput[], known: Map<string, number>): Promise<(AppliedDecision | AppError)[]> {
+  const tokens = inputs.flatMap(({ decision }) => {
+    if (decision.action !== 'add-to-ticket') return [];
+    const token = typeof decision.fields.ticketNumber === 'number' ? decision.fields.ticketNumber : decision.threadHint.ticketNumber;
+    const thread = pickThread(decision.threadHint.references, known);
+    return [...(token === null ? [] : [token]), ...(thread === undefined ? [] : [thread])];
   });
-  await rememberMessageIds(store, ownIds, ticket.number);
-  return { action: 'created-ticket', target: `#${ticket.number}`, created };
+  const existing = await tickets.findTickets(tokens);
+
+  const files: FileToStore[] = [];
+  const slots: { ref: AttachmentRef; file: number }[] = [];
+  const rawFiles = inputs.map(({ raw }) => files.push({ bytes: raw.bytes, meta: { filename: raw.filename, contentType: 'message/rfc822', kind: 'mime' } }) - 1);
+  // Threads started or continued in this batch: an id already known keeps its ticket, as in the store.
+  const batchThreads = new Map<string, Target>();
+  const lookup = { get: (id: string): Target | undefined => (known.has(id) ? { number: known.get(id)! } : batchThreads.get(id)), has: (id: string) => known.has(id) || batchThreads.has(id) };
+
+  const plans = inputs.map((input, index): Plan => {
+    const { decision, message, key } = input;
+    const fields = decision.fields;
+    if (decision.action === 'ignore') return { kind: 'none', result: { action: 'ignored', target: null, created: false } };
+    if (decision.action === 'none') return { kind: 'none', result: { action: 'none', target: null, created: false } };
+    const remember = (target: Target): void => {
+      const own = message.ids.internetMessageId;
+      if (own && !lookup.has(bareMessageId(own))) batchThreads.set(bareMessageId(own), target);
+    };
+
+    if (decision.action === 'add-to-ticket') {
+      const tokenNumber = typeof fields.ticketNumber === 'number' ? fields.ticketNumber : decision.threadHint.ticketNumber;
+      const target = tokenNumber !== null && existing.has(tokenNumber) ? { number: tokenNumber } : pickThread(decision.threadHint.references, lookup);
+      if (target) {
+        if ('number' in target && !existing.has(target.number)) return { kind: 'failed', error: new AppError('TICKET_NOT_FOUND', `no ticket #${target.number}`, { hint: 'List tickets with `mailroom tickets list`.' }) };
+        remember(target);
+        return {
+          kind: 'comment',
+          target,
+          input: {
+            key,
+            author: asPerson(fields.author) ?? message.from,
+            body: asString(fields.comment, input.text),
+            originalBody: { text: message.text, html: message.html },
+            source: { ...input.source, rawMimeFileId: null },
+            attachments: attachmentRefs(message, input.attachmentMaxBytes, files, slots),
+          },
+        };
+      }
+    }
+
+    if (decision.action === 'create-object') {
+      const type = decision.objectType ?? 'object';
+      return {
+        kind: 'object',
+        input: {
+          key,
+          type,
+          title: asString(fields.title, message.subject || '(no subject)'),
+          fields: extraFields(fields, new Set(['title'])),
+          source: { ...input.source, rawMimeFileId: null },
+          attachments: attachmentRefs(message, input.attachmentMaxBytes, files, slots),
+        },
+      };
+    }
+
+    // create-ticket, or add-to-ticket with nothing to add to.
+    const priority = asPriority(fields.priority);
+    remember({ createdBy: index });
+    return {
+      kind: 'ticket',
+      input: {
+        createdFrom: key,
+        requester: asPerson(fields.requester) ?? message.from,
+        subject: asString(fields.subject, message.subject.trim() || '(no subject)'),
+        description: asString(fields.description, input.text),
+        originalBody: { text: message.text, html: message.html },
+        ...(priority ? { priority } : {}),
+        assignee: typeof fields.assignee === 'string' ? fields.assignee : null,
+        group: typeof fields.group === 'string' ? fields.group : null,
+        dueAt: asDate(fields.dueAt),
+        fields: extraFields(fields, standardTicketFields),
+        source: { ...input.source, rawMimeFileId: null },
+        attachments: attachmentRefs(message, input.attachmentMaxBytes, files, slots),
+      },
+    };
+  });
+
+  // Files first (raw MIME of every mail, then attachments), so whatever points to a file finds it.
+  const fileIds = await putFiles(store, files);
+  for (const { ref, file } of slots) ref.fileId = fileIds[file]!;
+  plans.forEach((plan, i) => {
+    if (plan.kind === 'ticket' || plan.kind === 'comment' || plan.kind === 'object') plan.input.source = { ...plan.input.source!, rawMimeFileId: fileIds[rawFiles[i]!]! };
+  });
+
+  const ticketPlans = plans.flatMap((plan, i) => (plan.kind === 'ticket' ? [{ i, plan }] : []));
+  const createdTickets = await tickets.createTickets(ticketPlans.map(({ plan }) => plan.input));
+  const numberOf = new Map(ticketPlans.map(({ i }, n) => [i, createdTickets[n]!.ticket.number]));
+  const resolve = (target: Target): number => ('number' in target ? target.number : numberOf.get(target.createdBy)!);
+
+  const commentPlans = plans.flatMap((plan, i) => (plan.kind === 'comment' ? [{ i, plan }] : []));
+  const comments = await tickets.addComments(commentPlans.map(({ plan }) => ({ ...plan.input, ticketNumber: resolve(plan.target) })));
+  const objectPlans = plans.flatMap((plan, i) => (plan.kind === 'object' ? [{ i, plan }] : []));
+  const objects = await tickets.createObjects(objectPlans.map(({ plan }) => plan.input));
+
+  const results: (AppliedDecision | AppError)[] = plans.map((plan) => (plan.kind === 'none' ? plan.result : plan.kind === 'failed' ? plan.error : { action: 'none', target: null, created: false }));
+  ticketPlans.forEach(({ i }, n) => (results[i] = { action: 'created-ticket', target: `#${numberOf.get(i)!}`, created: createdTickets[n]!.created }));
+  commentPlans.forEach(({ i, plan }, n) => (results[i] = { action: 'added-comment', target: `#${resolve(plan.target)}`, created: comments[n]!.created }));
+  objectPlans.forEach(({ i, plan }, n) => (results[i] = { action: 'created-object', target: `${plan.input.type}:${plan.input.key}`, created: objects[n]!.created }));
+
+  // Last: a crash before this write leaves the ids unknown, and the rerun (which redoes the batch) writes them.
+  const threads = [...ticketPlans.map(({ i }) => ({ i, number: numberOf.get(i)! })), ...commentPlans.map(({ i, plan }) => ({ i, number: resolve(plan.target) }))]
+    .sort((a, b) => a.i - b.i)
+    .map(({ i, number }) => ({ ids: [inputs[i]!.message.ids.internetMessageId], ticketNumber: number }));
+  await rememberThreads(store, threads);
+  for (const { ids, ticketNumber } of threads) for (const id of ids) if (id && !known.has(bareMessageId(id))) known.set(bareMessageId(id), ticketNumber);
+  return results;
 }

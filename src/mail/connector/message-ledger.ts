@@ -24,8 +24,10 @@ export interface LedgerEntry {
 
 export interface MessageLedger {
   getMany(keys: readonly string[]): Promise<Map<string, LedgerEntry>>;
-  markApplied(entry: Omit<LedgerEntry, 'status' | 'attempts' | 'lastError' | 'updatedAt'>, at: Date): Promise<void>;
-  markDone(key: string, at: Date): Promise<void>;
+  /** One write for a chunk of mail whose database writes are all done. */
+  markApplied(entries: readonly Omit<LedgerEntry, 'status' | 'attempts' | 'lastError' | 'updatedAt'>[], at: Date): Promise<void>;
+  /** One write for a chunk of mail whose post-actions are done too. */
+  markDone(keys: readonly string[], at: Date): Promise<void>;
   /** Counts a failed attempt; returns the attempts so far. */
   recordFailure(entry: Pick<LedgerEntry, '_id' | 'job' | 'mailbox' | 'graphId' | 'internetMessageId' | 'subject'>, error: { code: string; message: string }, at: Date): Promise<number>;
   markQuarantined(key: string, at: Date): Promise<void>;
@@ -41,17 +43,21 @@ export function createMessageLedger(store: Store): MessageLedger {
       const found = await withStoreErrors('read message ledger', () => ledger.find({ _id: { $in: [...keys] } }).toArray());
       return new Map(found.map((entry) => [entry._id, entry]));
     },
-    async markApplied(entry, at) {
+    async markApplied(entries, at) {
+      if (entries.length === 0) return;
       await withStoreErrors('update message ledger', () =>
-        ledger.updateOne(
-          { _id: entry._id },
-          { $set: { ...entry, status: 'applied', lastError: null, updatedAt: at }, $setOnInsert: { attempts: 0 } },
-          { upsert: true },
-        ),
+        ledger.bulkWrite(entries.map((entry) => ({
+          updateOne: {
+            filter: { _id: entry._id },
+            update: { $set: { ...entry, status: 'applied' as const, lastError: null, updatedAt: at }, $setOnInsert: { attempts: 0 } },
+            upsert: true,
+          },
+        }))),
       );
     },
-    async markDone(key, at) {
-      await withStoreErrors('update message ledger', () => ledger.updateOne({ _id: key }, { $set: { status: 'done', updatedAt: at } }));
+    async markDone(keys, at) {
+      if (keys.length === 0) return;
+      await withStoreErrors('update message ledger', () => ledger.updateMany({ _id: { $in: [...keys] } }, { $set: { status: 'done', updatedAt: at } }));
     },
     async recordFailure(entry, error, at) {
       const updated = await withStoreErrors('update message ledger', () =>

@@ -1,4 +1,4 @@
-import { AppError, isAppError, toAppError, type Clock } from '../../core/index.ts';
+import { AppError, isAppError, type Clock } from '../../core/index.ts';
 import type { MailJobConfig } from '../../config/job-config.ts';
 import { batchBodyBytes, type BatchRequest, type GraphClient } from '../../graph/index.ts';
 import type { JobHandlerContext, JobHandlerResult } from '../../jobs/index.ts';
@@ -12,7 +12,7 @@ import { createDeltaStateStore } from './delta-state.ts';
 import { createFolderCache } from './folder-cache.ts';
 import { ledgerKey } from './ledger-key.ts';
 import { createMessageLedger, type LedgerEntry } from './message-ledger.ts';
-import { processMessage, type ProcessContext, type ProcessedMessage } from './process-message.ts';
+import { processMessages, type MessageToProcess, type ProcessContext, type ProcessedMessage } from './process-message.ts';
 
 export interface MailJobDeps {
   store: Store;
@@ -113,7 +113,7 @@ export async function runMailJob(deps: MailJobDeps, job: MailJobConfig, ctx: Job
       });
     }
     // An entry whose post-action failed stays "applied": the next run retries the post-actions only.
-    for (const entry of entries) if (!failedKeys.has(entry.key)) await ledger.markDone(entry.key, clock());
+    await ledger.markDone(entries.filter((entry) => !failedKeys.has(entry.key)).map((entry) => entry.key), clock());
   }
 
   async function processChunk(chunk: readonly WorkItem[]): Promise<void> {
@@ -122,6 +122,7 @@ export async function runMailJob(deps: MailJobDeps, job: MailJobConfig, ctx: Job
     const fresh = chunk.filter((w) => !w.pending);
     for (const w of chunk) if (w.pending) finished.push({ key: w.key, graphId: w.item.id, postActions: w.pending.postActions, categories: w.item.categories ?? [] });
     const mime = fresh.length > 0 ? await fetchMime(fresh) : new Map<string, Uint8Array | AppError>();
+    const fetched: (MessageToProcess & { work: WorkItem })[] = [];
     for (const work of fresh) {
       const raw = mime.get(work.key);
       if (raw instanceof AppError) {
@@ -133,14 +134,15 @@ export async function runMailJob(deps: MailJobDeps, job: MailJobConfig, ctx: Job
         await fail(work, raw);
         continue;
       }
-      try {
-        const result = await processMessage(processCtx, work.item, work.key, raw ?? new Uint8Array());
+      fetched.push({ work, item: work.item, key: work.key, raw: raw ?? new Uint8Array() });
+    }
+    const results = fetched.length > 0 ? await processMessages(processCtx, fetched) : [];
+    for (const [i, result] of results.entries()) {
+      const { work } = fetched[i]!;
+      if ('error' in result) await fail(work, result.error);
+      else {
         record(result);
         finished.push({ key: result.key, graphId: result.graphId, postActions: result.postActions, categories: work.item.categories ?? [] });
-      } catch (error) {
-        const appError = toAppError(error);
-        if (!isMessageFailure(appError)) throw appError;
-        await fail(work, appError);
       }
       done += 1;
       ctx.onProgress({ done, total: null, label: work.item.subject ?? '' });
