@@ -49,32 +49,37 @@ export async function insertManyOnce<T extends Document>(
     return new Map(found.map((doc) => [String((doc as Document)[field]), doc as T]));
   };
   const existing = await readKeys(unique);
-  const missing = unique.filter((key) => !existing.has(key));
   const created = new Set<string>();
+  const missing = unique.filter((key) => !existing.has(key));
   if (missing.length > 0) {
     const fresh = await build(missing);
-    const lost: string[] = [];
-    try {
-      await collection.insertMany(fresh as OptionalUnlessRequiredId<T>[], { ordered: false });
-    } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) throw mapMongoError(error, `create ${what}`);
-      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw mapMongoError(error, `create ${what}`);
-      for (const e of writeErrors) lost.push(missing[e.index]!);
-    }
-    const lostSet = new Set(lost);
-    missing.forEach((key, i) => {
-      if (lostSet.has(key)) return;
-      existing.set(key, fresh[i]!);
-      created.add(key);
-    });
-    if (lost.length > 0) {
-      const winners = await readKeys(lost);
-      for (const key of lost) {
-        const winner = winners.get(key);
-        if (!winner) throw new AppError('STORE_DUPLICATE_KEY', `create ${what}: "${key}" broke a unique index but no ${what} has that key`);
-        existing.set(key, winner);
+    let pending = missing.map((key, i) => ({ key, doc: fresh[i]! }));
+    while (pending.length > 0) {
+      try {
+        await collection.insertMany(pending.map(({ doc }) => doc) as OptionalUnlessRequiredId<T>[], { ordered: false });
+        for (const { key, doc } of pending) {
+          existing.set(key, doc);
+          created.add(key);
+        }
+        break;
+      } catch (error) {
+        if (!(error instanceof MongoBulkWriteError)) throw mapMongoError(error, `create ${what}`);
+        const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+        if (writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw mapMongoError(error, `create ${what}`);
       }
+      // Some keys were taken meanwhile. Which of ours went in is read back rather than taken from the error's
+      // indexes (servers differ there, and some stop at the first error); the driver gave each document its _id.
+      const found = await readKeys(pending.map(({ key }) => key));
+      const left = pending.filter(({ key }) => !found.has(key));
+      for (const { key, doc } of pending) {
+        const stored = found.get(key);
+        if (!stored) continue;
+        existing.set(key, stored);
+        const ownId = (doc as Document)._id as unknown;
+        if (ownId !== undefined && String((stored as Document)._id) === String(ownId)) created.add(key);
+      }
+      if (left.length === pending.length) throw new AppError('STORE_DUPLICATE_KEY', `create ${what}: a unique index refused ${left.map(({ key }) => `"${key}"`).join(', ')}, and no ${what} has that key`);
+      pending = left;
     }
   }
   const seen = new Set<string>();
