@@ -8,6 +8,8 @@ import { executeOperation } from './graph/execute-operation.ts';
 import { executeBatch } from './graph/json-batch.ts';
 import type { GraphEnvironment, RouteMeta } from './graph/operation-context.ts';
 import type { EmulatorResponse, GraphOperation } from './http/emulator-types.ts';
+import { errorResponse } from './http/graph-error.ts';
+import { faultError } from './limits/fault-injector.ts';
 import type { Router } from './http/router.ts';
 
 const MAX_BODY_BYTES = 200 * 1024 * 1024;
@@ -96,6 +98,9 @@ async function handle(parts: ServerParts, request: IncomingMessage): Promise<Emu
     const op: GraphOperation = { method, path: path.slice('/v1.0'.length) || '/', query: url.searchParams, headers, body };
     if (op.path.toLowerCase() === '/$batch' && method === 'POST') {
       const requestId = randomUUID();
+      // A fault whose path names the envelope answers for the whole $batch, as a throttled batch request does.
+      const envelopeFault = env.faults.take(method, path, undefined, { namedPathOnly: true });
+      if (envelopeFault !== undefined) return errorResponse(faultError(envelopeFault), requestId, headers['client-request-id'] ?? requestId);
       const result = await executeBatch(op, (item) => executeOperation(env, parts.graph, item));
       return { ...result, headers: { 'request-id': requestId, 'client-request-id': headers['client-request-id'] ?? requestId, 'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8', ...result.headers } };
     }

@@ -56,10 +56,11 @@ export class FaultInjector {
     return this.#faults.map((f) => ({ id: f.id, ...f.spec, remaining: f.remaining, hits: f.hits }));
   }
 
-  /** The fault to answer with, if one matches (and is consumed). */
-  take(method: string, path: string, mailbox: string | undefined): FaultSpec | undefined {
+  /** The fault to answer with, if one matches (and is consumed). `namedPathOnly`: skip faults that give no path. */
+  take(method: string, path: string, mailbox: string | undefined, options: { namedPathOnly?: boolean } = {}): FaultSpec | undefined {
     for (const fault of this.#faults) {
       const { spec } = fault;
+      if (options.namedPathOnly && fault.pattern === undefined) continue;
       if (spec.method !== undefined && spec.method.toUpperCase() !== method.toUpperCase()) continue;
       if (fault.pattern !== undefined && !fault.pattern.test(path)) continue;
       if (spec.mailbox !== undefined && spec.mailbox.toLowerCase() !== mailbox) continue;
