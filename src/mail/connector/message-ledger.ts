@@ -3,7 +3,9 @@ import type { PostActions } from '../../rules/index.ts';
 
 /**
  * One entry per mail. `applied` means every database write for it is done; `done` means its mailbox post-actions
- * are done too. A run killed between the two redoes only the (idempotent) post-actions.
+ * are done too. A chunk's entries are written once, after its post-actions: `done`, or `applied` where a post-action
+ * failed, so the next run redoes only those. A run killed before that write redoes the chunk: every database write
+ * finds its twin by key, and mail already moved away is complete (its writes came before its move).
  */
 export type LedgerStatus = 'applied' | 'done' | 'failed' | 'quarantined';
 
@@ -22,12 +24,16 @@ export interface LedgerEntry {
   updatedAt: Date;
 }
 
+export interface LedgerMark {
+  key: string;
+  status: 'applied' | 'done';
+  entry?: Omit<LedgerEntry, '_id' | 'status' | 'attempts' | 'lastError' | 'updatedAt'>;
+}
+
 export interface MessageLedger {
   getMany(keys: readonly string[]): Promise<Map<string, LedgerEntry>>;
-  /** One write for a chunk of mail whose database writes are all done. */
-  markApplied(entries: readonly Omit<LedgerEntry, 'status' | 'attempts' | 'lastError' | 'updatedAt'>[], at: Date): Promise<void>;
-  /** One write for a chunk of mail whose post-actions are done too. */
-  markDone(keys: readonly string[], at: Date): Promise<void>;
+  /** One write for a chunk of mail whose database writes are all done; `entry` for mail not in the ledger yet. */
+  markFinished(marks: readonly LedgerMark[], at: Date): Promise<void>;
   /** Counts a failed attempt; returns the attempts so far. */
   recordFailure(entry: Pick<LedgerEntry, '_id' | 'job' | 'mailbox' | 'graphId' | 'internetMessageId' | 'subject'>, error: { code: string; message: string }, at: Date): Promise<number>;
   markQuarantined(key: string, at: Date): Promise<void>;
@@ -43,21 +49,15 @@ export function createMessageLedger(store: Store): MessageLedger {
       const found = await withStoreErrors('read message ledger', () => ledger.find({ _id: { $in: [...keys] } }).toArray());
       return new Map(found.map((entry) => [entry._id, entry]));
     },
-    async markApplied(entries, at) {
-      if (entries.length === 0) return;
+    async markFinished(marks, at) {
+      if (marks.length === 0) return;
       await withStoreErrors('update message ledger', () =>
-        ledger.bulkWrite(entries.map((entry) => ({
-          updateOne: {
-            filter: { _id: entry._id },
-            update: { $set: { ...entry, status: 'applied' as const, lastError: null, updatedAt: at }, $setOnInsert: { attempts: 0 } },
-            upsert: true,
-          },
+        ledger.bulkWrite(marks.map(({ key, status, entry }) => ({
+          updateOne: entry
+            ? { filter: { _id: key }, update: { $set: { ...entry, status, lastError: null, updatedAt: at }, $setOnInsert: { attempts: 0 } }, upsert: true }
+            : { filter: { _id: key }, update: { $set: { status, updatedAt: at } } },
         }))),
       );
-    },
-    async markDone(keys, at) {
-      if (keys.length === 0) return;
-      await withStoreErrors('update message ledger', () => ledger.updateMany({ _id: { $in: [...keys] } }, { $set: { status: 'done', updatedAt: at } }));
     },
     async recordFailure(entry, error, at) {
       const updated = await withStoreErrors('update message ledger', () =>

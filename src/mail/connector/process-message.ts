@@ -8,7 +8,7 @@ import { parseMessage, type Message } from '../parse/index.ts';
 import { preprocessMessage } from '../preprocess/index.ts';
 import { isMessageFailure } from './classify-failure.ts';
 import type { DeltaMessage } from './delta-item.ts';
-import type { MessageLedger } from './message-ledger.ts';
+import type { LedgerMark, MessageLedger } from './message-ledger.ts';
 
 export interface ProcessContext {
   store: Store;
@@ -29,6 +29,8 @@ export interface ProcessedMessage {
   applied: AppliedDecision;
   postActions: PostActions;
   parseWarnings: string[];
+  /** What the ledger records once the post-actions are done. */
+  ledger: NonNullable<LedgerMark['entry']>;
 }
 
 /** The job's post-processing defaults in the rules' vocabulary. */
@@ -65,7 +67,7 @@ function asMessageFailure(error: unknown): AppError {
 
 /**
  * A chunk of mail through the pipeline, in the order given: parse → preprocess → thread lookup → rules → idempotent
- * writes → ledger "applied". The database work is done for the whole chunk at once (one thread lookup, one write of
+ * writes. The caller records the results in the ledger after the post-actions. The database work is done for the whole chunk at once (one thread lookup, one write of
  * each kind, one ledger write), because every round trip to the database costs more than the work per mail.
  * A reply to a mail earlier in the chunk threads in as if that mail had been written first. Results in input order.
  */
@@ -123,7 +125,6 @@ export async function processMessages(ctx: ProcessContext, batch: readonly Messa
     }
   }
 
-  const ledgerEntries = [];
   for (const [n, { index, message, decision }] of decided.entries()) {
     const { item, key } = batch[index]!;
     const outcome = applied[n]!;
@@ -132,13 +133,11 @@ export async function processMessages(ctx: ProcessContext, batch: readonly Messa
       continue;
     }
     const postActions = mergePostActions(jobPostActions(job), decision.postActions);
-    ledgerEntries.push({
-      _id: key, job: job.name, mailbox: job.mailbox, graphId: item.id, internetMessageId: message.ids.internetMessageId, subject: message.subject,
+    const ledger = {
+      job: job.name, mailbox: job.mailbox, graphId: item.id, internetMessageId: message.ids.internetMessageId, subject: message.subject,
       outcome: { rule: decision.rule, action: outcome.action, target: outcome.target }, postActions,
-    });
-    results[index] = { key, graphId: item.id, subject: message.subject, sender: message.from?.address ?? null, rule: decision.rule, applied: outcome, postActions, parseWarnings: message.parseWarnings };
+    };
+    results[index] = { key, graphId: item.id, subject: message.subject, sender: message.from?.address ?? null, rule: decision.rule, applied: outcome, postActions, parseWarnings: message.parseWarnings, ledger };
   }
-  // Only after every write of the chunk: a crash before this line redoes the chunk, and each write finds its twin.
-  await ctx.ledger.markApplied(ledgerEntries, ctx.clock());
   return results.map((result) => result!);
 }

@@ -11,7 +11,7 @@ import { byReceived, deltaSelect, type DeltaMessage } from './delta-item.ts';
 import { createDeltaStateStore } from './delta-state.ts';
 import { createFolderCache } from './folder-cache.ts';
 import { ledgerKey } from './ledger-key.ts';
-import { createMessageLedger, type LedgerEntry } from './message-ledger.ts';
+import { createMessageLedger, type LedgerEntry, type LedgerMark } from './message-ledger.ts';
 import { processMessages, type MessageToProcess, type ProcessContext, type ProcessedMessage } from './process-message.ts';
 
 export interface MailJobDeps {
@@ -27,6 +27,15 @@ export interface MailJobDeps {
 const CHUNK = 20;
 const PAGE_SIZE = 100;
 const immutable = 'IdType="ImmutableId"';
+
+/** A mail whose database writes are done, waiting for its post-actions; `ledger` when it is not in the ledger yet. */
+interface FinishedEntry {
+  key: string;
+  graphId: string;
+  postActions: LedgerEntry['postActions'];
+  categories?: string[];
+  ledger?: LedgerMark['entry'];
+}
 
 interface WorkItem {
   item: DeltaMessage;
@@ -90,8 +99,11 @@ export async function runMailJob(deps: MailJobDeps, job: MailJobConfig, ctx: Job
     ctx.run.addItem({ key: result.key, outcome: counter, subject: result.subject, sender: result.sender ?? '', rule: result.rule, action: applied.action, target: applied.target ?? '', ...(result.parseWarnings.length > 0 ? { parseWarnings: result.parseWarnings } : {}) });
   }
 
-  /** Post-actions for a chunk in one batch; a message deleted meanwhile needs none. Then the ledger says done. */
-  async function finish(entries: readonly { key: string; graphId: string; postActions: LedgerEntry['postActions']; categories?: string[] }[]): Promise<void> {
+  /**
+   * Post-actions for a chunk in one batch; a message deleted meanwhile needs none. Then one ledger write for the
+   * chunk: done, or applied where a post-action failed (the next run retries only those).
+   */
+  async function finish(entries: readonly FinishedEntry[]): Promise<void> {
     const requests: BatchRequest[] = [];
     const owners: string[] = [];
     for (const [i, entry] of entries.entries()) {
@@ -104,7 +116,14 @@ export async function runMailJob(deps: MailJobDeps, job: MailJobConfig, ctx: Job
     }
     const failedKeys = new Set<string>();
     if (requests.length > 0) {
-      const responses = await graph.batch(requests, { signal: ctx.signal });
+      let responses;
+      try {
+        responses = await graph.batch(requests, { signal: ctx.signal });
+      } catch (error) {
+        // The run stops here; the writes are done, so the next run should redo only the post-actions.
+        await ledger.markFinished(entries.flatMap(({ key, ledger: entry }) => (entry ? [{ key, status: 'applied' as const, entry }] : [])), clock());
+        throw error;
+      }
       responses.forEach((response, i) => {
         if (response.error && response.error.code !== 'GRAPH_NOT_FOUND') {
           failedKeys.add(owners[i]!);
@@ -112,13 +131,18 @@ export async function runMailJob(deps: MailJobDeps, job: MailJobConfig, ctx: Job
         }
       });
     }
-    // An entry whose post-action failed stays "applied": the next run retries the post-actions only.
-    await ledger.markDone(entries.filter((entry) => !failedKeys.has(entry.key)).map((entry) => entry.key), clock());
+    const marks = entries.flatMap(({ key, ledger: entry }): LedgerMark[] => {
+      const status = failedKeys.has(key) ? 'applied' : 'done';
+      // Mail from an earlier run is in the ledger as applied already.
+      if (!entry) return status === 'done' ? [{ key, status }] : [];
+      return [{ key, status, entry }];
+    });
+    await ledger.markFinished(marks, clock());
   }
 
   async function processChunk(chunk: readonly WorkItem[]): Promise<void> {
     checkAbort();
-    const finished: { key: string; graphId: string; postActions: LedgerEntry['postActions']; categories?: string[] }[] = [];
+    const finished: FinishedEntry[] = [];
     const fresh = chunk.filter((w) => !w.pending);
     for (const w of chunk) if (w.pending) finished.push({ key: w.key, graphId: w.item.id, postActions: w.pending.postActions, categories: w.item.categories ?? [] });
     const mime = fresh.length > 0 ? await fetchMime(fresh) : new Map<string, Uint8Array | AppError>();
@@ -142,7 +166,7 @@ export async function runMailJob(deps: MailJobDeps, job: MailJobConfig, ctx: Job
       if ('error' in result) await fail(work, result.error);
       else {
         record(result);
-        finished.push({ key: result.key, graphId: result.graphId, postActions: result.postActions, categories: work.item.categories ?? [] });
+        finished.push({ key: result.key, graphId: result.graphId, postActions: result.postActions, categories: work.item.categories ?? [], ledger: result.ledger });
       }
       done += 1;
       ctx.onProgress({ done, total: null, label: work.item.subject ?? '' });
