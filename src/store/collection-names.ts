@@ -27,3 +27,6 @@ export type CollectionName = (typeof collectionNames)[keyof typeof collectionNam
 
 /** GridFS bucket for raw MIME and attachments. */
 export const filesBucketName = 'files';
+
+/** Sequence counters in the counters collection (ticket numbers). */
+export const counterNames = ['ticket'] as const;

@@ -54,6 +54,7 @@ export async function insertManyOnce<T extends Document>(
   if (missing.length > 0) {
     const fresh = await build(missing);
     let pending = missing.map((key, i) => ({ key, doc: fresh[i]! }));
+    let rebuilds = 0;
     while (pending.length > 0) {
       try {
         await collection.insertMany(pending.map(({ doc }) => doc) as OptionalUnlessRequiredId<T>[], { ordered: false });
@@ -78,7 +79,15 @@ export async function insertManyOnce<T extends Document>(
         const ownId = (doc as Document)._id as unknown;
         if (ownId !== undefined && String((stored as Document)._id) === String(ownId)) created.add(key);
       }
-      if (left.length === pending.length) throw new AppError('STORE_DUPLICATE_KEY', `create ${what}: a unique index refused ${left.map(({ key }) => `"${key}"`).join(', ')}, and no ${what} has that key`);
+      if (left.length === pending.length) {
+        // Refused by another unique index (a ticket number two first-ever allocations both handed out): build those
+        // documents again, which allocates afresh, a bounded number of times.
+        rebuilds += 1;
+        if (rebuilds > 3) throw new AppError('STORE_DUPLICATE_KEY', `create ${what}: a unique index refused ${left.map(({ key }) => `"${key}"`).join(', ')}, and no ${what} has that key`);
+        const rebuilt = await build(left.map(({ key }) => key));
+        pending = left.map(({ key }, i) => ({ key, doc: rebuilt[i]! }));
+        continue;
+      }
       pending = left;
     }
   }

@@ -1,6 +1,6 @@
 import { GridFSBucket, MongoClient, type Collection, type Db, type Document } from 'mongodb';
 import type { Logger } from '../log/index.ts';
-import { filesBucketName, type CollectionName } from './collection-names.ts';
+import { collectionNames, counterNames, filesBucketName, type CollectionName } from './collection-names.ts';
 import { indexSpecs } from './index-specs.ts';
 import { withStoreErrors } from './map-mongo-error.ts';
 import { startEmbeddedServer, type EmbeddedKind, type EmbeddedServer } from './embedded/start-embedded-server.ts';
@@ -30,6 +30,13 @@ export interface OpenStoreOptions {
 
 /** Creates every index idempotently: createIndex with the same name and spec is a no-op on a second start. */
 export async function ensureIndexes(db: Db): Promise<void> {
+  // Counters exist before any job runs: an upsert with $inc on a missing document is not atomic on every server
+  // (mongo-java-server handed out the same value twice in 7 of 30 concurrent rounds); on an existing one it is.
+  for (const counter of counterNames) {
+    await withStoreErrors('create counter', () =>
+      db.collection<{ _id: string; seq: number }>(collectionNames.counters).updateOne({ _id: counter }, { $setOnInsert: { seq: 0 } }, { upsert: true }),
+    );
+  }
   for (const spec of indexSpecs) {
     await withStoreErrors(`create index ${spec.collection}.${spec.name}`, () =>
       db.collection(spec.collection).createIndex(spec.key, { name: spec.name, ...(spec.unique ? { unique: true } : {}) }),
