@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { access, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,14 @@ import { withBuildLock } from './build-lock.ts';
 
 export const MONGO_JAVA_SERVER_VERSION = '1.46.0';
 const sourceDir = join(dirname(fileURLToPath(import.meta.url)), 'mongo-java-server');
+const sources = ['MailroomMongoServer.java', 'MailroomH2Backend.java'];
+
+/** The build folder is named for the sources it was built from, so a changed launcher is built afresh, not reused. */
+async function sourceHash(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const name of [...sources, 'pom.xml']) hash.update(name).update(await readFile(join(sourceDir, name)));
+  return hash.digest('hex').slice(0, 12);
+}
 
 function run(command: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolveRun, reject) => {
@@ -39,7 +48,7 @@ export interface JavaBuildOptions {
  * user (in the cache folder). Written to a temporary folder and renamed, so an interrupted build leaves nothing half-done.
  */
 export async function ensureMongoJavaServer(options: JavaBuildOptions): Promise<JavaServerBuild> {
-  const dir = join(options.cacheDir, `mongo-java-server-${MONGO_JAVA_SERVER_VERSION}`);
+  const dir = join(options.cacheDir, `mongo-java-server-${MONGO_JAVA_SERVER_VERSION}-${await sourceHash()}`);
   const done = join(dir, 'build');
   const read = async (): Promise<JavaServerBuild> => ({ classesDir: join(done, 'classes'), classPath: (await readFile(join(done, 'classpath.txt'), 'utf8')).trim() });
   try {
@@ -63,7 +72,7 @@ export async function ensureMongoJavaServer(options: JavaBuildOptions): Promise<
     options.onProgress(`preparing the embedded database (mongo-java-server ${MONGO_JAVA_SERVER_VERSION}) in ${dir}: first use only`);
     await run(options.mvn, ['-q', '-B', '-f', join(sourceDir, 'pom.xml'), 'dependency:build-classpath', `-Dmdep.outputFile=${join(temp, 'classpath.txt')}`], sourceDir);
     const classPath = (await readFile(join(temp, 'classpath.txt'), 'utf8')).trim();
-    await run(options.javac, ['-nowarn', '-cp', classPath, '-d', join(temp, 'classes'), join(sourceDir, 'MailroomMongoServer.java')], sourceDir);
+    await run(options.javac, ['-nowarn', '-cp', classPath, '-d', join(temp, 'classes'), ...sources.map((name) => join(sourceDir, name))], sourceDir);
     await rename(temp, done);
     options.onProgress(`embedded database prepared in ${Math.round((Date.now() - started) / 1000)} s`);
     return read();

@@ -1,10 +1,11 @@
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.MailroomH2Backend;
 import java.util.List;
 
 /**
- * The embedded database for Mailroom: mongo-java-server with its H2 (MVStore) backend, one file.
+ * The embedded database for Mailroom: mongo-java-server with its H2 (MVStore) backend, one file, with unique indexes
+ * ordered by value (MailroomH2Backend).
  *
  * Chosen over FerretDB 1.24 (SQLite) because FerretDB's findAndModify and conditional updates are not atomic across
  * connections, which breaks Agenda's job locks (measured: 6-7 of 8 concurrent lockers "won" the same job).
@@ -20,7 +21,7 @@ public class MailroomMongoServer {
       System.err.println("usage: MailroomMongoServer <data-file> <port>");
       System.exit(2);
     }
-    H2Backend backend = new H2Backend(args[0]);
+    MailroomH2Backend backend = new MailroomH2Backend(args[0]);
     backend.version(new MongoVersion() {
       public List<Integer> getVersionArray() { return List.of(5, 0, 0); }
       public int getWireVersion() { return 13; }
