@@ -9,6 +9,8 @@ export const collectionNames = {
   knownMessages: 'known_messages',
   deltaState: 'delta_state',
   jobRuns: 'job_runs',
+  /** A run's per-item lines, in pages written as the run goes, so the run's own record stays small. */
+  jobRunItems: 'job_run_items',
   jobOverrides: 'job_overrides',
   outbox: 'outbox',
   tokenCache: 'token_cache',
@@ -17,7 +19,7 @@ export const collectionNames = {
   calendarState: 'calendar_state',
   rooms: 'rooms',
   roomReservations: 'room_reservations',
-  /** GridFS's own files collection of the `files` bucket (indexed by content checksum for de-duplication). */
+  /** GridFS's own files collection of the `files` bucket (ids derived from the content checksum, for de-duplication). */
   fileMetadata: 'files.files',
   /** GridFS's chunks collection of the `files` bucket. */
   fileChunks: 'files.chunks',

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Binary, ObjectId, type Document } from 'mongodb';
+import { Binary, MongoBulkWriteError, ObjectId, type Document } from 'mongodb';
 import { AppError } from '../core/index.ts';
-import { collectionNames } from './collection-names.ts';
-import { withStoreErrors } from './map-mongo-error.ts';
+import { collectionNames, type CollectionName } from './collection-names.ts';
+import { mapMongoError, withStoreErrors } from './map-mongo-error.ts';
 import type { Store } from './open-store.ts';
 
 export interface StoredFileMeta {
@@ -21,35 +21,57 @@ export interface FileToStore {
 
 /** GridFS's default chunk size (255 KiB), so files we write read like any driver's. */
 const chunkSizeBytes = 255 * 1024;
+const DUPLICATE_KEY = 11000;
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**
- * Stores many files in GridFS, each once per content: one query finds the contents already stored, then the new
- * ones are written with one insert of all their chunks and one of their file documents (the GridFS layout, so
+ * A file's id follows from its content (the first 96 bits of its sha256), so "is it stored already?" is a lookup by
+ * _id, which every server answers from its primary index (a secondary index on the checksum is not used by every
+ * embedded server: mongo-java-server scans the collection, which made each lookup slower as the bucket grew).
+ * 96 bits leave a collision among 2^48 distinct files as the first one likely.
+ */
+export function fileIdFor(checksum: string): ObjectId {
+  return new ObjectId(checksum.slice(0, 24));
+}
+
+/** Inserts, treating "already there" as success: the documents are derived from content, so theirs equal ours. */
+async function insertAllOnce(store: Store, collection: CollectionName, docs: Document[], operation: string): Promise<void> {
+  if (docs.length === 0) return;
+  try {
+    await store.collection(collection).insertMany(docs, { ordered: false });
+  } catch (error) {
+    const writeErrors = error instanceof MongoBulkWriteError ? (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]) : null;
+    if (writeErrors === null || writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw mapMongoError(error, operation);
+  }
+}
+
+/**
+ * Stores many files in GridFS, each once per content: one lookup by id finds the contents already stored, then the
+ * new ones are written with one insert of all their chunks and one of their file documents (the GridFS layout, so
  * `openDownloadStream` reads them). Chunks go first: a file document only ever exists with all its chunks, and a
- * crash in between leaves unreferenced chunks, as a GridFS upload stream would. Returns file ids (strings) in input
- * order; equal contents in one call share one file.
+ * crash in between leaves chunks that the retry finds in place (unique files_id + n). Two writers storing the same
+ * content race harmlessly: both write the same documents and the unique indexes keep one. Returns file ids (strings)
+ * in input order; equal contents share one file.
  */
 export async function putFiles(store: Store, files: readonly FileToStore[]): Promise<string[]> {
   if (files.length === 0) return [];
   const checksums = files.map((file) => file.checksum ?? sha256Hex(file.bytes));
-  const unique = [...new Set(checksums)];
+  const ids = [...new Set(checksums)].map(fileIdFor);
   const existing = await withStoreErrors('find stored files', () =>
-    store.collection(collectionNames.fileMetadata).find({ 'metadata.checksum': { $in: unique } }, { projection: { _id: 1, 'metadata.checksum': 1 } }).toArray(),
+    store.collection(collectionNames.fileMetadata).find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray(),
   );
-  const idByChecksum = new Map<string, string>();
-  for (const doc of existing) idByChecksum.set((doc.metadata as { checksum: string }).checksum, String(doc._id));
+  const stored = new Set(existing.map((doc) => String(doc._id)));
   const fileDocs: Document[] = [];
   const chunkDocs: Document[] = [];
   const now = new Date();
   for (const [i, file] of files.entries()) {
     const checksum = checksums[i]!;
-    if (idByChecksum.has(checksum)) continue;
-    const id = new ObjectId();
-    idByChecksum.set(checksum, String(id));
+    const id = fileIdFor(checksum);
+    if (stored.has(String(id))) continue;
+    stored.add(String(id));
     const bytes = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
     for (let n = 0; n * chunkSizeBytes < bytes.length; n += 1) {
       chunkDocs.push({ _id: new ObjectId(), files_id: id, n, data: new Binary(bytes.subarray(n * chunkSizeBytes, (n + 1) * chunkSizeBytes)) });
@@ -59,9 +81,9 @@ export async function putFiles(store: Store, files: readonly FileToStore[]): Pro
       metadata: { checksum, contentType: file.meta.contentType, kind: file.meta.kind },
     });
   }
-  if (chunkDocs.length > 0) await withStoreErrors('store file chunks', () => store.collection(collectionNames.fileChunks).insertMany(chunkDocs));
-  if (fileDocs.length > 0) await withStoreErrors('store files', () => store.collection(collectionNames.fileMetadata).insertMany(fileDocs));
-  return checksums.map((checksum) => idByChecksum.get(checksum)!);
+  await insertAllOnce(store, collectionNames.fileChunks, chunkDocs, 'store file chunks');
+  await insertAllOnce(store, collectionNames.fileMetadata, fileDocs, 'store files');
+  return checksums.map((checksum) => String(fileIdFor(checksum)));
 }
 
 /**
