@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/index.ts';
 import { AppError } from '../core/index.ts';
 import { collectionNames, withStoreErrors, type Store } from '../store/index.ts';
-import type { JobRunItem, JobRunRecord, JobRunStatus } from './job-run-record.ts';
+import type { JobRunItem, JobRunRecord, JobRunStatus, JobRunSummary } from './job-run-record.ts';
 
 const MAX_ITEMS = 5000;
 const FLUSH_EVERY_ITEMS = 200;
@@ -26,10 +26,11 @@ export interface ListRunsQuery {
 
 export interface JobResults {
   start(job: string, type: string, worker?: string | null): Promise<JobRun>;
-  list(query?: ListRunsQuery): Promise<JobRunRecord[]>;
+  /** Newest first, without their item lines (`get` has those). */
+  list(query?: ListRunsQuery): Promise<JobRunSummary[]>;
   get(id: string): Promise<JobRunRecord>;
   /** The latest run of each named job, for `jobs list`. */
-  latest(jobs: readonly string[]): Promise<Map<string, JobRunRecord>>;
+  latest(jobs: readonly string[]): Promise<Map<string, JobRunSummary>>;
 }
 
 /** Status when the caller does not set one: failed items make a run partial, not failed. */
@@ -37,33 +38,77 @@ function derivedStatus(counts: Record<string, number>): JobRunStatus {
   return (counts.failed ?? 0) + (counts.quarantined ?? 0) > 0 ? 'partial' : 'succeeded';
 }
 
+/** A run as stored: its items live in pages of their own (`job_run_items`); runs stored before that kept them inline. */
+type StoredRun = Omit<JobRunRecord, 'items'> & { items?: JobRunItem[]; itemPages?: number };
+
+interface ItemPage {
+  _id: string;
+  run: string;
+  page: number;
+  items: JobRunItem[];
+}
+
+/** Sortable page ids, so a run's pages are found by id (the primary index on every server). */
+function pageId(run: string, page: number): string {
+  return `${run}:${String(page).padStart(6, '0')}`;
+}
+
+function withoutItems(run: StoredRun): JobRunSummary {
+  const { itemPages: _pages, items: _items, ...rest } = run;
+  return rest;
+}
+
 export function createJobResults(store: Store, clock: Clock): JobResults {
-  const runs = store.collection<JobRunRecord>(collectionNames.jobRuns);
+  const runs = store.collection<StoredRun>(collectionNames.jobRuns);
+  const itemPages = store.collection<ItemPage>(collectionNames.jobRunItems);
+
+  async function withItems(run: StoredRun): Promise<JobRunRecord> {
+    const count = run.itemPages ?? 0;
+    const ids = Array.from({ length: count }, (_, page) => pageId(run._id, page));
+    const pages = count === 0 ? [] : await withStoreErrors('read job run items', () => itemPages.find({ _id: { $in: ids } }).toArray());
+    pages.sort((a, b) => a.page - b.page);
+    const { itemPages: _pages, items: inline = [], ...rest } = run;
+    return { ...rest, items: [...inline, ...pages.flatMap((p) => p.items)] };
+  }
 
   return {
     async start(job, type, worker = null) {
       const id = `${clock().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
-      const record: JobRunRecord = {
+      const record: StoredRun = {
         _id: id, job, type, worker, startedAt: clock(), endedAt: null, status: 'running',
-        counts: {}, graph: { requests: 0, operations: 0 }, items: [], itemsOmitted: 0, error: null, notes: [],
+        counts: {}, graph: { requests: 0, operations: 0 }, itemPages: 0, itemsOmitted: 0, error: null, notes: [],
       };
       await withStoreErrors('record job start', () => runs.insertOne(record));
       const counts: Record<string, number> = {};
       let pending: JobRunItem[] = [];
       let stored = 0;
       let omitted = 0;
+      let pages = 0;
       const notes: string[] = [];
 
-      const flush = async (): Promise<void> => {
+      const writeOut = async (): Promise<void> => {
         const batch = pending;
         pending = [];
         const room = Math.max(0, MAX_ITEMS - stored);
         const kept = batch.slice(0, room);
         omitted += batch.length - kept.length;
-        stored += kept.length;
+        if (kept.length > 0) {
+          // The page is written before the run's record counts it, so a page the record names always exists.
+          const page = pages;
+          await withStoreErrors('record job progress', () => itemPages.insertOne({ _id: pageId(id, page), run: id, page, items: kept }));
+          pages += 1;
+          stored += kept.length;
+        }
         await withStoreErrors('record job progress', () =>
-          runs.updateOne({ _id: id }, { $push: { items: { $each: kept } }, $set: { counts: { ...counts }, itemsOmitted: omitted, notes: [...notes] } }),
+          runs.updateOne({ _id: id }, { $set: { counts: { ...counts }, itemPages: pages, itemsOmitted: omitted, notes: [...notes] } }),
         );
+      };
+      // One write-out at a time: an automatic flush and an explicit one must not claim the same page.
+      let queue: Promise<void> = Promise.resolve();
+      const flush = (): Promise<void> => {
+        const next = queue.then(writeOut);
+        queue = next.catch(() => undefined);
+        return next;
       };
 
       return {
@@ -90,7 +135,7 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
           );
           const record = await withStoreErrors('read job run', () => runs.findOne({ _id: id }));
           if (!record) throw new AppError('JOB_RUN_NOT_FOUND', `job run ${id} vanished while it ran`);
-          return record;
+          return withItems(record);
         },
         snapshot: () => ({ counts: { ...counts }, items: stored + pending.length }),
       };
@@ -98,22 +143,23 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
 
     async list(query = {}) {
       const filter = query.job ? { job: query.job } : {};
-      return withStoreErrors('list job runs', () =>
+      const found = await withStoreErrors('list job runs', () =>
         runs.find(filter, { projection: { items: 0 } }).sort({ startedAt: -1 }).limit(query.limit ?? 20).toArray(),
       );
+      return found.map(withoutItems);
     },
 
     async get(id) {
       const found = await withStoreErrors('read job run', () => runs.findOne({ _id: id }));
       if (!found) throw new AppError('JOB_RUN_NOT_FOUND', `no job run with id ${id}`, { hint: 'List runs with `mailroom jobs results`.' });
-      return found;
+      return withItems(found);
     },
 
     async latest(jobs) {
-      const out = new Map<string, JobRunRecord>();
+      const out = new Map<string, JobRunSummary>();
       for (const job of jobs) {
         const found = await withStoreErrors('read latest run', () => runs.find({ job }, { projection: { items: 0 } }).sort({ startedAt: -1 }).limit(1).toArray());
-        if (found[0]) out.set(job, found[0]);
+        if (found[0]) out.set(job, withoutItems(found[0]));
       }
       return out;
     },

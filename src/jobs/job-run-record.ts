@@ -33,3 +33,6 @@ export interface JobRunRecord {
   /** A lane's extra facts (delta resync happened, conflicts…). */
   notes: string[];
 }
+
+/** A run without its item lines, as listings show it. */
+export type JobRunSummary = Omit<JobRunRecord, 'items'>;
