@@ -31,6 +31,8 @@ export interface JobResults {
   get(id: string): Promise<JobRunRecord>;
   /** The latest run of each named job, for `jobs list`. */
   latest(jobs: readonly string[]): Promise<Map<string, JobRunSummary>>;
+  /** Removes finished runs started before `before`, with their item lines; running ones stay. */
+  prune(before: Date): Promise<{ runs: number; itemPages: number }>;
 }
 
 /** Status when the caller does not set one: failed items make a run partial, not failed. */
@@ -153,6 +155,18 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
       const found = await withStoreErrors('read job run', () => runs.findOne({ _id: id }));
       if (!found) throw new AppError('JOB_RUN_NOT_FOUND', `no job run with id ${id}`, { hint: 'List runs with `mailroom jobs results`.' });
       return withItems(found);
+    },
+
+    async prune(before) {
+      const old = await withStoreErrors('find old job runs', () =>
+        runs.find({ startedAt: { $lt: before }, status: { $ne: 'running' } }, { projection: { _id: 1 } }).toArray(),
+      );
+      const ids = old.map((run) => run._id);
+      if (ids.length === 0) return { runs: 0, itemPages: 0 };
+      // Item pages first: a run whose pages went is still listed and pruned next time; never pages without their run.
+      const pages = await withStoreErrors('remove old job run items', () => itemPages.deleteMany({ run: { $in: ids } }));
+      const removed = await withStoreErrors('remove old job runs', () => runs.deleteMany({ _id: { $in: ids } }));
+      return { runs: removed.deletedCount, itemPages: pages.deletedCount };
     },
 
     async latest(jobs) {

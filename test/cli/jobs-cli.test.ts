@@ -45,6 +45,9 @@ test('jobs run, results, show, list, disable and tickets show work through the b
   const list = JSON.parse((await cli(['jobs', 'list', '--json'])).stdout) as { name: string; enabled: boolean; override: string | null; lastRun: { status: string } }[];
   t.like(list[0], { name: 'support', enabled: false, override: 'disabled', lastRun: { status: 'succeeded' } });
 
+  t.regex((await cli(['jobs', 'prune', '--older-than', '0'])).stdout, /removed 1 run\(s\)/);
+  t.is((await cli(['jobs', 'prune', '--older-than', 'soon'])).code, 2);
+
   const missing = await cli(['jobs', 'run', 'nope']);
   t.is(missing.code, 2);
   t.regex(missing.stderr, /JOB_NOT_FOUND: no job named "nope"/);

@@ -47,3 +47,26 @@ test('an automatic flush and an explicit one at the same moment lose and duplica
   const finished = await run.finish({});
   t.deepEqual(finished.items.map((i) => i.key), Array.from({ length: 205 }, (_, i) => `k${i}`));
 });
+
+test('prune removes finished runs older than the cut-off with their item pages, and keeps newer and running ones', async (t) => {
+  const db = await startTestDatabase();
+  t.teardown(() => db.drop());
+  let now = new Date('2026-01-01T00:00:00Z');
+  const results = createJobResults(db.store, () => now);
+  const old = await results.start('j', 'mail');
+  for (let i = 0; i < 60; i += 1) {
+    old.addItem({ key: `o${i}`, outcome: 'created' });
+    if (i === 29) await old.flush();
+  }
+  await old.finish({});
+  const stillRunning = await results.start('j', 'mail');
+  now = new Date('2026-03-01T00:00:00Z');
+  const recent = await results.start('j', 'mail');
+  recent.addItem({ key: 'r', outcome: 'created' });
+  await recent.finish({});
+  const removed = await results.prune(new Date('2026-02-01T00:00:00Z'));
+  t.deepEqual(removed, { runs: 1, itemPages: 2 });
+  t.deepEqual((await results.list()).map((r) => r._id).sort(), [stillRunning.id, recent.id].sort());
+  t.is(await db.store.db.collection('job_run_items').countDocuments({ run: old.id }), 0);
+  t.deepEqual((await results.get(recent.id)).items.map((i) => i.key), ['r']);
+});

@@ -140,6 +140,21 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
     });
 
   jobs
+    .command('prune')
+    .description('remove finished runs older than some days, with their lines (running ones stay)')
+    .option('--older-than <days>', 'age in days', '30')
+    .option('--json', 'print JSON')
+    .action(async (options: { olderThan: string; json?: boolean }) => {
+      const days = Number(options.olderThan);
+      if (!Number.isFinite(days) || days < 0) throw new AppError('USAGE', `--older-than must be a number of days, not "${options.olderThan}"`);
+      const app = await deps.openApp();
+      const before = new Date(app.clock().getTime() - days * 86_400_000);
+      const removed = await app.results.prune(before);
+      if (options.json) deps.stdout(`${JSON.stringify({ before, ...removed })}\n`);
+      else deps.stdout(`removed ${removed.runs} run(s) started before ${formatWhen(before)} (${removed.itemPages} page(s) of lines)\n`);
+    });
+
+  jobs
     .command('show')
     .description('show one run with a line per message')
     .argument('<run-id>', 'from `mailroom jobs results`')
