@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Binary, MongoBulkWriteError, ObjectId, type Document } from 'mongodb';
+import { Binary, ObjectId, type Document } from 'mongodb';
 import { AppError } from '../core/index.ts';
 import { collectionNames, type CollectionName } from './collection-names.ts';
-import { mapMongoError, withStoreErrors } from './map-mongo-error.ts';
+import { isOnlyDuplicateKeys, mapMongoError, withStoreErrors } from './map-mongo-error.ts';
 import type { Store } from './open-store.ts';
 
 export interface StoredFileMeta {
@@ -21,7 +21,6 @@ export interface FileToStore {
 
 /** GridFS's default chunk size (255 KiB), so files we write read like any driver's. */
 const chunkSizeBytes = 255 * 1024;
-const DUPLICATE_KEY = 11000;
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -43,8 +42,7 @@ async function insertAllOnce(store: Store, collection: CollectionName, docs: Doc
   try {
     await store.collection(collection).insertMany(docs, { ordered: false });
   } catch (error) {
-    const writeErrors = error instanceof MongoBulkWriteError ? (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]) : null;
-    if (writeErrors === null || writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw mapMongoError(error, operation);
+    if (!isOnlyDuplicateKeys(error)) throw mapMongoError(error, operation);
   }
 }
 

@@ -1,6 +1,6 @@
-import { MongoBulkWriteError, type Collection, type Document, type Filter, type OptionalUnlessRequiredId } from 'mongodb';
+import { type Collection, type Document, type Filter, type OptionalUnlessRequiredId } from 'mongodb';
 import { AppError, isAppError } from '../core/index.ts';
-import { mapMongoError, withStoreErrors } from './map-mongo-error.ts';
+import { isOnlyDuplicateKeys, mapMongoError, withStoreErrors } from './map-mongo-error.ts';
 
 /**
  * Inserts a document unless one matching `filter` (its unique idempotency key) exists, and returns whichever
@@ -26,8 +26,6 @@ export async function insertOnce<T extends Document>(
     return { doc: winner as T, created: false };
   }
 }
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * `insertOnce` for many documents at once, each identified by the unique `field` (its idempotency key): one read finds
@@ -64,9 +62,7 @@ export async function insertManyOnce<T extends Document>(
         }
         break;
       } catch (error) {
-        if (!(error instanceof MongoBulkWriteError)) throw mapMongoError(error, `create ${what}`);
-        const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-        if (writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw mapMongoError(error, `create ${what}`);
+        if (!isOnlyDuplicateKeys(error)) throw mapMongoError(error, `create ${what}`);
       }
       // Some keys were taken meanwhile. Which of ours went in is read back rather than taken from the error's
       // indexes (servers differ there, and some stop at the first error); the driver gave each document its _id.

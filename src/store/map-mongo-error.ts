@@ -1,4 +1,4 @@
-import { MongoError, MongoNetworkError, MongoServerError, MongoServerSelectionError, MongoNotConnectedError } from 'mongodb';
+import { MongoBulkWriteError, MongoError, MongoNetworkError, MongoServerError, MongoServerSelectionError, MongoNotConnectedError } from 'mongodb';
 import { AppError } from '../core/index.ts';
 
 const DUPLICATE_KEY = 11000;
@@ -22,6 +22,13 @@ export function mapMongoError(error: unknown, operation: string): AppError {
     return new AppError('STORE_ERROR', `${operation}: ${error.message}`, { cause: error, details: { mongoCode: error.code } });
   }
   return new AppError('INTERNAL', `${operation}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
+/** True when an unordered bulk insert failed only because some documents' keys exist already. */
+export function isOnlyDuplicateKeys(error: unknown): error is MongoBulkWriteError {
+  if (!(error instanceof MongoBulkWriteError)) return false;
+  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  return writeErrors.every((e) => e.code === DUPLICATE_KEY);
 }
 
 /** Runs a store operation and maps what it throws. */
