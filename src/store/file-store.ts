@@ -32,7 +32,7 @@ export function sha256Hex(bytes: Uint8Array): string {
  * embedded server: mongo-java-server scans the collection, which made each lookup slower as the bucket grew).
  * 96 bits leave a collision among 2^48 distinct files as the first one likely.
  */
-export function fileIdFor(checksum: string): ObjectId {
+function fileIdFor(checksum: string): ObjectId {
   return new ObjectId(checksum.slice(0, 24));
 }
 

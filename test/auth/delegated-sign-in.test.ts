@@ -2,7 +2,7 @@ import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import { createMongoTokenCacheStore, createTokenProvider, readTokenRoles, type TokenCacheStore } from '../../src/auth/index.ts';
-import { registerConnectionCommands } from '../../src/cli/commands/connection-commands.ts';
+import { registerConnectionCommands, type ConnectionCliDeps } from '../../src/cli/commands/connection-commands.ts';
 import { isAppError } from '../../src/core/index.ts';
 import type { ConnectionConfig } from '../../src/config/connection-config.ts';
 import { createCallCounter, createGraphClient } from '../../src/graph/index.ts';
@@ -28,7 +28,10 @@ test.after.always(async () => {
 });
 
 /** Runs `mailroom connection sign-in` and approves the device code the way the person would in a browser. */
-async function signIn(upn: string): Promise<{ stdout: string; exitCode: number }> {
+type ConnectionConfigFile = Awaited<ReturnType<ConnectionCliDeps['loadConfig']>>;
+
+/** `mailroom connection <args>` in-process, with this file's connection, key and token cache; stdout is read as it grows. */
+function connectionCommand(args: string[], config: ConnectionConfigFile): { output: () => string; exitCode: () => number; done: Promise<unknown> } {
   let stdout = '';
   let exitCode = 0;
   const program = new Command('mailroom').exitOverride();
@@ -38,19 +41,23 @@ async function signIn(upn: string): Promise<{ stdout: string; exitCode: number }
     cwd: emu.dir,
     env: { ...emu.env, MAILROOM_ENCRYPTION_KEY: key },
     setExitCode: (code) => { exitCode = code; },
-    loadConfig: async () => ({ connections: [connection], jobs: [] }),
+    loadConfig: async () => config,
     testing: { tokenCacheStore: store },
   });
-  const running = program.parseAsync(['node', 'mailroom', 'connection', 'sign-in', 'jane']);
+  return { output: () => stdout, exitCode: () => exitCode, done: program.parseAsync(['node', 'mailroom', 'connection', ...args]) };
+}
+
+async function signIn(upn: string): Promise<{ stdout: string; exitCode: number }> {
+  const running = connectionCommand(['sign-in', 'jane'], { connections: [connection], jobs: [] });
   let userCode: string | undefined;
   for (let i = 0; i < 100 && userCode === undefined; i += 1) {
-    userCode = /enter the code (\S+) \(valid/.exec(stdout)?.[1];
+    userCode = /enter the code (\S+) \(valid/.exec(running.output())?.[1];
     if (userCode === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  if (userCode === undefined) throw new Error(`no user code printed: ${stdout}`);
+  if (userCode === undefined) throw new Error(`no user code printed: ${running.output()}`);
   await emu.control('POST', '/device/approve', { userCode, upn });
-  await running;
-  return { stdout, exitCode };
+  await running.done;
+  return { stdout: running.output(), exitCode: running.exitCode() };
 }
 
 test.serial('before sign-in a delegated connection says who must sign in and how', async (t) => {
@@ -86,19 +93,10 @@ test.serial('device-code sign-in stores an encrypted cache that jobs then use to
 });
 
 test.serial('connection test on the signed-in delegated connection checks the delegated scopes', async (t) => {
-  let stdout = '';
-  let exitCode = 0;
-  const program = new Command('mailroom').exitOverride();
-  registerConnectionCommands(program, {
-    stdout: (s) => { stdout += s; },
-    stderr: () => undefined,
-    cwd: emu.dir,
-    env: { ...emu.env, MAILROOM_ENCRYPTION_KEY: key },
-    setExitCode: (code) => { exitCode = code; },
-    loadConfig: async () => ({ connections: [{ ...connection, secretExpiresAt: '2099-01-01' }], jobs: [{ name: 'jane-mail', type: 'mail', connection: 'jane', enabled: true, mailbox: 'support@contoso.example', folder: 'Inbox/Support' }] }),
-    testing: { tokenCacheStore: store },
-  });
-  await program.parseAsync(['node', 'mailroom', 'connection', 'test', 'jane']);
+  const run = connectionCommand(['test', 'jane'], { connections: [{ ...connection, secretExpiresAt: '2099-01-01' }], jobs: [{ name: 'jane-mail', type: 'mail', connection: 'jane', enabled: true, mailbox: 'support@contoso.example', folder: 'Inbox/Support' }] });
+  await run.done;
+  const stdout = run.output();
+  const exitCode = run.exitCode();
   t.is(exitCode, 0, stdout);
   t.regex(stdout, /ok\s+roles\s+granted Mail\.ReadWrite, Calendars\.ReadWrite; covers Mail\.ReadWrite/);
   t.regex(stdout, /ok\s+folder\s+support@contoso\.example Inbox\/Support resolves to/);

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
-import { appToken, createGraphClient, startTestEmulator, type TestEmulator } from './helpers/trusted-clients.ts';
+import { type TestEmulator, startAppClient } from './helpers/trusted-clients.ts';
 
 // Calendar, extended properties and places (graph-behaviour.md §5; checklist 12, 13).
 const PROPERTY = 'String {66f5a359-4659-4830-9070-00047ec6ac6e} Name ExternalId';
@@ -8,9 +8,7 @@ let emulator: TestEmulator;
 let client: Client;
 
 test.before(async () => {
-  emulator = await startTestEmulator();
-  const token = await appToken(emulator);
-  client = createGraphClient(emulator, async () => token);
+  ({ emulator, client } = await startAppClient());
 });
 test.after.always(async () => {
   await emulator.stop();

@@ -1,17 +1,14 @@
 import test from 'ava';
 import { BatchRequestContent, BatchResponseContent, ResponseType, type Client } from '@microsoft/microsoft-graph-client';
-import { appToken, createGraphClient, deliver, simpleMime, startTestEmulator, type TestEmulator } from './helpers/trusted-clients.ts';
+import { appToken, createGraphClient, deliver, simpleMime, startTestEmulator, type TestEmulator, startAppClient } from './helpers/trusted-clients.ts';
 
 // Message delta and JSON batching with the real graph-client (graph-behaviour.md §4.6, §6; checklist 3, 11, 14).
 const SUPPORT = 'support@contoso.example';
 let emulator: TestEmulator;
 let client: Client;
-let token: string;
 
 test.before(async () => {
-  emulator = await startTestEmulator();
-  token = await appToken(emulator);
-  client = createGraphClient(emulator, async () => token);
+  ({ emulator, client } = await startAppClient());
 });
 test.after.always(async () => {
   await emulator.stop();

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { appToken, createGraphClient, startTestEmulator, type TestEmulator } from './helpers/trusted-clients.ts';
+import { type TestEmulator, startAppClient } from './helpers/trusted-clients.ts';
 
 // Exchange throttling per app + mailbox and injected faults (graph-behaviour.md §7; checklist 15).
 let emulator: TestEmulator;
@@ -8,9 +8,7 @@ let token: string;
 let client: Client;
 
 test.before(async () => {
-  emulator = await startTestEmulator({ throttle: { requestsPerWindow: 8, windowMs: 60_000 }, latencyMs: 300 });
-  token = await appToken(emulator);
-  client = createGraphClient(emulator, async () => token);
+  ({ emulator, token, client } = await startAppClient({ throttle: { requestsPerWindow: 8, windowMs: 60_000 }, latencyMs: 300 }));
 });
 test.after.always(async () => {
   await emulator.stop();

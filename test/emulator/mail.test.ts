@@ -1,7 +1,7 @@
 import test from 'ava';
 import { readFile } from 'node:fs/promises';
 import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
-import { appToken, createGraphClient, deliver, simpleMime, startTestEmulator, type TestEmulator } from './helpers/trusted-clients.ts';
+import { appToken, createGraphClient, deliver, simpleMime, type TestEmulator, startAppClient } from './helpers/trusted-clients.ts';
 
 // Mail over Graph v1.0 with the real graph-client (graph-behaviour.md §3–§4, checklist 8, 9, 10).
 const SUPPORT = 'support@contoso.example';
@@ -9,9 +9,7 @@ let emulator: TestEmulator;
 let client: Client;
 
 test.before(async () => {
-  emulator = await startTestEmulator();
-  const token = await appToken(emulator);
-  client = createGraphClient(emulator, async () => token);
+  ({ emulator, client } = await startAppClient());
 });
 test.after.always(async () => {
   await emulator.stop();

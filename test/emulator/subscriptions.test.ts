@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { appToken, createGraphClient, deliver, simpleMime, startTestEmulator, type TestEmulator } from './helpers/trusted-clients.ts';
+import { deliver, simpleMime, type TestEmulator, startAppClient } from './helpers/trusted-clients.ts';
 
 // Change notifications (graph-behaviour.md §8; checklist 16). The receiver is an HTTPS server with the emulator's
 // own localhost certificate, which the emulator trusts.
@@ -16,9 +16,7 @@ const received: { url: string; contentType: string; body: string }[] = [];
 let validationMode: 'echo' | 'json' = 'echo';
 
 test.before(async () => {
-  emulator = await startTestEmulator();
-  const token = await appToken(emulator);
-  client = createGraphClient(emulator, async () => token);
+  ({ emulator, client } = await startAppClient());
   const [cert, key] = await Promise.all([readFile(path.join(emulator.stateDir, 'localhost-cert.pem'), 'utf8'), readFile(path.join(emulator.stateDir, 'localhost-key.pem'), 'utf8')]);
   receiver = https.createServer({ cert, key }, (request, response) => {
     const chunks: Buffer[] = [];

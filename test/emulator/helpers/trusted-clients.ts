@@ -141,6 +141,13 @@ export async function appToken(emulator: TestEmulator, options: MsalOptions = {}
   return result.accessToken;
 }
 
+/** An emulator with the demo app's token and a Graph client using it: the set-up most conformance files share. */
+export async function startAppClient(options: EmulatorOptions = {}): Promise<{ emulator: TestEmulator; token: string; client: Client }> {
+  const emulator = await startTestEmulator(options);
+  const token = await appToken(emulator);
+  return { emulator, token, client: createGraphClient(emulator, async () => token) };
+}
+
 export function decodeJwt(token: string): Record<string, unknown> {
   const payload = token.split('.')[1] ?? '';
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
