@@ -12,6 +12,14 @@ export interface RemoteRoomEvent {
   lastModified: Date | null;
   /** Our id property, read only for events no reservation is linked to; null when absent. */
   mailroomId: string | null;
+  /** The meeting's id across calendars (the room's copy and the organizer's event share it). */
+  iCalUId: string | null;
+  /** A user organizes it; this is the room's copy (`isOrganizer: false`), which only the organizer's changes reach. */
+  organizerOwned: boolean;
+  /** `subject` is the room copy's placeholder (the organizer's name), not the meeting's title. */
+  subjectPlaceholder: boolean;
+  /** The organizer's own event, when the read looked it up. */
+  organizerEventId: string | null;
 }
 
 export interface Conflict {
@@ -28,7 +36,14 @@ export type RoomSyncAction =
   | { kind: 'applyRemote'; reservation: RoomReservation; event: RemoteRoomEvent; conflict?: Conflict }
   | { kind: 'importRemote'; event: RemoteRoomEvent }
   | { kind: 'dropLocal'; reservation: RoomReservation; reason: 'cancelled' | 'deletedInOutlook'; conflict?: Conflict }
-  | { kind: 'link'; reservation: RoomReservation; event: RemoteRoomEvent };
+  | { kind: 'link'; reservation: RoomReservation; event: RemoteRoomEvent }
+  /** Created in the organizer's calendar with the room as resource attendee; the room's copy is linked when it appears. */
+  | { kind: 'createInUserCalendar'; reservation: RoomReservation; organizer: string; transactionId: string; generation: number }
+  /** Delegation: the change goes to the organizer's event (its id looked up by iCalUId when not yet known). */
+  | { kind: 'patchOrganizer'; reservation: RoomReservation; organizer: string; conflict?: Conflict }
+  | { kind: 'cancelOrganizer'; reservation: RoomReservation; organizer: string; conflict?: Conflict }
+  /** A change Mailroom cannot write: the room's copy of a user's meeting cannot be updated or cancelled. */
+  | { kind: 'notWritable'; reservation: RoomReservation; reason: string };
 
 export interface RoomSyncInput {
   reservations: readonly RoomReservation[];
@@ -44,10 +59,19 @@ export interface RoomSyncInput {
   window: { start: Date; end: Date };
   /** Resync: also repair content drift nobody recorded as a change (Mailroom's content is written to Outlook). */
   repairDrift?: boolean;
+  /** enableUserCalendarDelegation: write changes of user-organized reservations to the organizer's event. */
+  delegation?: boolean;
+  /** createUserCalendarReservations: new reservations with an organizer are created in the organizer's calendar. */
+  createInUserCalendar?: boolean;
 }
 
-export function remoteHash(event: { subject: string; start: Date; end: Date }): string {
-  return hashContent(reservationContent(event));
+/**
+ * The content as the room calendar shows it. A placeholder subject is not the meeting's, so it is left out: only
+ * what the sync can see is compared (strict mode must not read a placeholder as a change of title).
+ */
+export function remoteHash(event: { subject: string; start: Date; end: Date; subjectPlaceholder?: boolean }): string {
+  const content = reservationContent(event);
+  return hashContent(event.subjectPlaceholder === true ? { ...content, subject: null } : content);
 }
 
 export function roomTransactionId(reservationId: string, version: number, generation: number): string {
@@ -71,9 +95,13 @@ export function planRoomSync(input: RoomSyncInput): RoomSyncAction[] {
   const byId = new Map(input.reservations.map((r) => [r._id, r]));
   const adopted = new Set<string>();
 
+  // Reservations created in an organizer's calendar, waiting for the room's copy (same iCalUId) to link.
+  const awaiting = new Map<string, RoomReservation>();
+  for (const r of input.reservations) if (r.eventId === null && r.organizerEventId && r.iCalUId) awaiting.set(r.iCalUId, r);
+
   for (const event of input.changed) {
     if (linked.has(event.eventId)) continue;
-    const owner = event.mailroomId === null ? undefined : byId.get(event.mailroomId);
+    const owner = (event.mailroomId === null ? undefined : byId.get(event.mailroomId)) ?? (event.iCalUId === null ? undefined : awaiting.get(event.iCalUId));
     if (owner && owner.eventId === null) {
       // Created by a run that died before it could record the event id.
       actions.push({ kind: 'link', reservation: owner, event });
@@ -86,11 +114,18 @@ export function planRoomSync(input: RoomSyncInput): RoomSyncAction[] {
   for (const r of input.reservations) {
     if (adopted.has(r._id)) continue;
     const localChanged = r.version > r.sync.version;
+    if (r.eventId === null && r.organizerEventId) {
+      // In the organizer's calendar already; the room's copy has not shown up yet. Only changes need doing.
+      if (localChanged) actions.push(writeLocal(r, r.eventId, input));
+      continue;
+    }
     if (r.eventId === null) {
       if (r.cancelled) actions.push({ kind: 'dropLocal', reservation: r, reason: 'cancelled' });
       else {
         const generation = r.sync.generation;
-        actions.push({ kind: 'create', reservation: r, generation, transactionId: roomTransactionId(r._id, r.version, generation) });
+        const transactionId = roomTransactionId(r._id, r.version, generation);
+        if (input.createInUserCalendar && r.organizer) actions.push({ kind: 'createInUserCalendar', reservation: r, organizer: r.organizer, generation, transactionId });
+        else actions.push({ kind: 'create', reservation: r, generation, transactionId });
       }
       continue;
     }
@@ -106,16 +141,34 @@ export function planRoomSync(input: RoomSyncInput): RoomSyncAction[] {
     if (remoteChanged && localChanged) {
       const outlookNewer = (event.lastModified?.getTime() ?? 0) > r.updatedAt.getTime();
       if (outlookNewer) actions.push({ kind: 'applyRemote', reservation: r, event, conflict: conflictOf('outlook', event, r) });
-      else if (r.cancelled) actions.push({ kind: 'deleteRemote', reservation: r, eventId: r.eventId, conflict: conflictOf('mailroom', event, r) });
-      else actions.push({ kind: 'patch', reservation: r, eventId: r.eventId, conflict: conflictOf('mailroom', event, r) });
+      else actions.push(writeLocal(r, r.eventId, input, conflictOf('mailroom', event, r)));
     } else if (remoteChanged) {
       actions.push({ kind: 'applyRemote', reservation: r, event });
     } else if (localChanged) {
-      if (r.cancelled) actions.push({ kind: 'deleteRemote', reservation: r, eventId: r.eventId });
-      else actions.push({ kind: 'patch', reservation: r, eventId: r.eventId });
-    } else if (input.repairDrift && event !== undefined && remoteHash(event) !== remoteHash(r)) {
-      actions.push({ kind: 'patch', reservation: r, eventId: r.eventId });
+      actions.push(writeLocal(r, r.eventId, input));
+    } else if (input.repairDrift && event !== undefined && remoteHash(event) !== remoteHash({ ...r, subjectPlaceholder: event.subjectPlaceholder })) {
+      actions.push(writeLocal(r, r.eventId, input));
     }
   }
   return actions;
+}
+
+/**
+ * Mailroom's change of a reservation, written where it can be. The room's copy of a user's meeting is not the
+ * meeting: only its organizer can change or cancel it (https://learn.microsoft.com/en-us/graph/api/event-cancel),
+ * so without delegation the change is reported, not written.
+ */
+function writeLocal(r: RoomReservation, eventId: string | null, input: RoomSyncInput, conflict?: Conflict): RoomSyncAction {
+  const extra = conflict ? { conflict } : {};
+  if (r.organizerOwned !== true && eventId !== null) {
+    return r.cancelled ? { kind: 'deleteRemote', reservation: r, eventId, ...extra } : { kind: 'patch', reservation: r, eventId, ...extra };
+  }
+  if (!input.delegation || !r.organizer) {
+    const who = r.organizer ?? 'a user';
+    return {
+      kind: 'notWritable', reservation: r,
+      reason: `${who} organizes this meeting and the room is only its attendee, so the room's copy cannot be ${r.cancelled ? 'cancelled' : 'updated'}; enable enableUserCalendarDelegation to write it through the organizer's calendar`,
+    };
+  }
+  return r.cancelled ? { kind: 'cancelOrganizer', reservation: r, organizer: r.organizer, ...extra } : { kind: 'patchOrganizer', reservation: r, organizer: r.organizer, ...extra };
 }

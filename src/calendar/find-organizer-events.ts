@@ -1,0 +1,49 @@
+import { escapeODataString, type GraphClient } from '../graph/index.ts';
+import type { GraphCalendarEvent } from './calendar-event-record.ts';
+import { fromGraphDateTime } from './wall-clock.ts';
+
+/** The organizer's own event of a meeting a room attends. */
+export interface OrganizerEvent {
+  id: string;
+  subject: string;
+  start: Date | null;
+  end: Date | null;
+}
+
+export interface MeetingRef {
+  organizer: string;
+  iCalUId: string;
+}
+
+const key = (ref: MeetingRef): string => `${ref.organizer.toLowerCase()}\n${ref.iCalUId}`;
+
+/**
+ * Finds each meeting's event in its organizer's calendar by `iCalUId`, which "is the same across calendars"
+ * (https://learn.microsoft.com/en-us/graph/api/resources/event), in one batched round. A meeting whose organizer is
+ * outside the tenant, or whose calendar the application may not read, or that is gone, maps to null: the caller
+ * then keeps the room's copy (placeholders) or reports the reservation as not writable. Only the meetings asked
+ * for are looked up, so the sync touches only events of reservations it manages.
+ */
+export async function findOrganizerEvents(graph: GraphClient, refs: readonly MeetingRef[], signal?: AbortSignal): Promise<Map<string, OrganizerEvent | null>> {
+  const unique = [...new Map(refs.map((r) => [key(r), r])).values()];
+  const found = new Map<string, OrganizerEvent | null>();
+  if (unique.length === 0) return found;
+  const select = '$select=id,subject,start,end';
+  const responses = await graph.batch(unique.map((ref) => ({
+    method: 'GET' as const,
+    url: `/users/${encodeURIComponent(ref.organizer)}/events?$filter=${encodeURIComponent(`iCalUId eq '${escapeODataString(ref.iCalUId)}'`)}&${select}`,
+    headers: { Prefer: 'outlook.timezone="UTC"' },
+  })), signal ? { signal } : {});
+  responses.forEach((response, index) => {
+    const ref = unique[index]!;
+    const event = response.status === 200 ? (response.body as { value?: GraphCalendarEvent[] }).value?.[0] : undefined;
+    found.set(key(ref), event === undefined ? null : {
+      id: event.id, subject: event.subject ?? '', start: fromGraphDateTime(event.start), end: fromGraphDateTime(event.end),
+    });
+  });
+  return found;
+}
+
+export function organizerEventOf(found: ReadonlyMap<string, OrganizerEvent | null>, ref: MeetingRef): OrganizerEvent | null {
+  return found.get(key(ref)) ?? null;
+}
