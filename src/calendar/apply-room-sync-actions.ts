@@ -33,6 +33,7 @@ function eventBody(r: RoomReservation, timeZone: string): Record<string, unknown
     end: { dateTime: toWallClock(r.end, timeZone), timeZone },
     showAs: 'busy',
     ...(r.organizer ? { body: { contentType: 'text', content: `Reserved in Mailroom by ${r.organizer}` } } : {}),
+    ...(r.recurrence ? { recurrence: r.recurrence } : {}),
     singleValueExtendedProperties: [{ id: mailroomIdProperty, value: r._id }],
   };
 }
@@ -59,8 +60,8 @@ function requestFor(action: WriteAction, ctx: ApplyRoomActionsContext, organizer
         },
       };
     case 'patchOrganizer': {
-      const { subject, start, end } = eventBody(r, ctx.timeZone);
-      return { method: 'PATCH', url: `${userEvents(action.organizer)}/${encodeURIComponent(organizerEventId!)}`, headers: json, body: { subject, start, end } };
+      const { subject, start, end, recurrence } = eventBody(r, ctx.timeZone);
+      return { method: 'PATCH', url: `${userEvents(action.organizer)}/${encodeURIComponent(organizerEventId!)}`, headers: json, body: { subject, start, end, ...(recurrence ? { recurrence } : {}) } };
     }
     case 'cancelOrganizer':
       // Cancel, not delete: the organizer's cancellation reaches the room (https://learn.microsoft.com/en-us/graph/api/event-cancel).
@@ -133,8 +134,8 @@ export async function applyRoomSyncActions(actions: readonly RoomSyncAction[], c
     } else if (action.kind === 'dropLocal') {
       await withStoreErrors('remove reservation', () => reservations.deleteOne({ _id: action.reservation._id }));
       record(action, action.reason === 'cancelled' ? 'cancelled' : 'deletedFromOutlook', { subject: action.reservation.subject });
-    } else if (action.kind === 'notWritable') {
-      record(action, 'notWritable', { subject: action.reservation.subject, reason: action.reason });
+    } else if (action.kind === 'notWritable' || action.kind === 'deferred') {
+      record(action, action.kind, { subject: action.reservation.subject, reason: action.reason });
     }
   }
 

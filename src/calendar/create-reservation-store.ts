@@ -40,7 +40,8 @@ export function createReservationStore(store: Store, clock: Clock): ReservationS
             hint: 'Cancel it and make a new reservation with the other organizer.',
           });
         }
-        if (existing && !existing.cancelled && existing.organizer === organizer
+        const recurrence = input.recurrence ?? null;
+        if (existing && !existing.cancelled && existing.organizer === organizer && JSON.stringify(existing.recurrence ?? null) === JSON.stringify(recurrence)
           && JSON.stringify(reservationContent(existing)) === JSON.stringify(reservationContent(input))) {
           summary.unchanged++;
           continue;
@@ -48,14 +49,14 @@ export function createReservationStore(store: Store, clock: Clock): ReservationS
         const now = clock();
         if (existing) {
           await withStoreErrors('update reservation', () => reservations.updateOne({ _id }, {
-            $set: { subject: input.subject, start: input.start, end: input.end, organizer, cancelled: false, updatedAt: now },
+            $set: { subject: input.subject, start: input.start, end: input.end, organizer, recurrence, cancelled: false, updatedAt: now },
             $inc: { version: 1 },
           }));
           summary.updated++;
         } else {
           const doc: RoomReservation = {
             _id, room, subject: input.subject, start: input.start, end: input.end, organizer, source: 'mailroom', externalId: input.externalId,
-            version: 1, updatedAt: now, cancelled: false, eventId: null, sync: { version: 0, remoteHash: null, generation: 0, syncedAt: null },
+            version: 1, updatedAt: now, cancelled: false, eventId: null, sync: { version: 0, remoteHash: null, generation: 0, syncedAt: null }, recurrence,
           };
           await withStoreErrors('create reservation', () => reservations.insertOne(doc));
           summary.created++;

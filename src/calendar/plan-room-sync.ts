@@ -20,6 +20,8 @@ export interface RemoteRoomEvent {
   subjectPlaceholder: boolean;
   /** The organizer's own event, when the read looked it up. */
   organizerEventId: string | null;
+  /** For an occurrence or exception: its series (the event a recurring reservation is linked to). */
+  seriesMasterId: string | null;
 }
 
 export interface Conflict {
@@ -43,7 +45,9 @@ export type RoomSyncAction =
   | { kind: 'patchOrganizer'; reservation: RoomReservation; organizer: string; conflict?: Conflict }
   | { kind: 'cancelOrganizer'; reservation: RoomReservation; organizer: string; conflict?: Conflict }
   /** A change Mailroom cannot write: the room's copy of a user's meeting cannot be updated or cancelled. */
-  | { kind: 'notWritable'; reservation: RoomReservation; reason: string };
+  | { kind: 'notWritable'; reservation: RoomReservation; reason: string }
+  /** A full sync leaves recurring reservations to the ongoing sync. */
+  | { kind: 'deferred'; reservation: RoomReservation; reason: string };
 
 export interface RoomSyncInput {
   reservations: readonly RoomReservation[];
@@ -63,6 +67,10 @@ export interface RoomSyncInput {
   delegation?: boolean;
   /** createUserCalendarReservations: new reservations with an organizer are created in the organizer's calendar. */
   createInUserCalendar?: boolean;
+  /** Series (master ids) of which this round saw an occurrence: a recurring reservation's presence. */
+  seriesSeen?: ReadonlySet<string>;
+  /** A full sync ("Sync All"): recurring reservations are not written to Outlook by it, only by the ongoing sync. */
+  fullSync?: boolean;
 }
 
 /**
@@ -103,8 +111,8 @@ export function planRoomSync(input: RoomSyncInput): RoomSyncAction[] {
     if (linked.has(event.eventId)) continue;
     const owner = (event.mailroomId === null ? undefined : byId.get(event.mailroomId)) ?? (event.iCalUId === null ? undefined : awaiting.get(event.iCalUId));
     if (owner && owner.eventId === null) {
-      // Created by a run that died before it could record the event id.
-      actions.push({ kind: 'link', reservation: owner, event });
+      // Created by a run that died before it could record the event id (for a series: seen through an occurrence).
+      if (!adopted.has(owner._id)) actions.push({ kind: 'link', reservation: owner, event: owner.recurrence ? { ...event, eventId: event.seriesMasterId ?? event.eventId } : event });
       adopted.add(owner._id);
     } else if (!owner) {
       actions.push({ kind: 'importRemote', event });
@@ -130,8 +138,9 @@ export function planRoomSync(input: RoomSyncInput): RoomSyncAction[] {
       continue;
     }
     const event = changedById.get(r.eventId);
-    const inWindow = r.start < input.window.end && r.end > input.window.start;
-    const gone = input.deleted.has(r.eventId) || (input.complete && !event && inWindow);
+    const gone = input.deleted.has(r.eventId) || (input.complete && !event && (r.recurrence
+      ? !input.seriesSeen?.has(r.eventId) && seriesInWindow(r, input.window)
+      : r.start < input.window.end && r.end > input.window.start));
     if (gone) {
       if (r.cancelled) actions.push({ kind: 'dropLocal', reservation: r, reason: 'cancelled' });
       else actions.push({ kind: 'dropLocal', reservation: r, reason: 'deletedInOutlook', ...(localChanged ? { conflict: conflictOf('outlook', null, r) } : {}) });
@@ -150,7 +159,23 @@ export function planRoomSync(input: RoomSyncInput): RoomSyncAction[] {
       actions.push(writeLocal(r, r.eventId, input));
     }
   }
-  return actions;
+  return input.fullSync ? actions.map(deferRecurring) : actions;
+}
+
+/** Whether a series surely has an occurrence in the window (a series counted by occurrences may have ended: unsure). */
+function seriesInWindow(r: RoomReservation, window: { start: Date; end: Date }): boolean {
+  const range = r.recurrence!.range;
+  if (r.start >= window.end) return false;
+  if (range.type === 'noEnd') return true;
+  if (range.type === 'endDate' && typeof range.endDate === 'string') return new Date(`${range.endDate}T23:59:59Z`) >= window.start;
+  return false;
+}
+
+const writeKinds = new Set<RoomSyncAction['kind']>(['create', 'patch', 'deleteRemote', 'createInUserCalendar', 'patchOrganizer', 'cancelOrganizer']);
+
+function deferRecurring(action: RoomSyncAction): RoomSyncAction {
+  if (!writeKinds.has(action.kind) || !('reservation' in action) || !action.reservation.recurrence) return action;
+  return { kind: 'deferred', reservation: action.reservation, reason: 'a recurring reservation: the full sync does not write it to Outlook; the next scheduled sync does' };
 }
 
 /**

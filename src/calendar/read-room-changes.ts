@@ -13,6 +13,8 @@ export interface RoomChanges {
   round: DeltaRoundResult;
   changed: RemoteRoomEvent[];
   deleted: Set<string>;
+  /** Linked series of which an occurrence changed or (in a full round) was listed. */
+  seriesSeen: Set<string>;
 }
 
 function toRemote(event: EventWithProperties, room: string): RemoteRoomEvent | null {
@@ -31,6 +33,7 @@ function toRemote(event: EventWithProperties, room: string): RemoteRoomEvent | n
     // The room's copy of a user's meeting carries the organizer's name, not the title (room mailbox defaults).
     subjectPlaceholder: organizerOwned,
     organizerEventId: null,
+    seriesMasterId: event.seriesMasterId ?? null,
   };
 }
 
@@ -64,6 +67,13 @@ export async function readRoomChanges(graph: GraphClient, options: ReadRoomChang
     changed: async (items) => { for (const e of items) { changedEvents.set(e.id, e); removed.delete(e.id); } },
     removed: async (ids) => { for (const id of ids) { removed.add(id); changedEvents.delete(id); } },
   }, signal);
+  // Occurrences of a series a reservation is linked to stand for that series: not reservations of their own.
+  const seriesSeen = new Set<string>();
+  for (const [id, event] of changedEvents) {
+    if (!event.seriesMasterId || !linkedIds.has(event.seriesMasterId)) continue;
+    if (event.isCancelled !== true) seriesSeen.add(event.seriesMasterId);
+    changedEvents.delete(id);
+  }
   const cancelled = new Set<string>();
   for (const [id, event] of changedEvents) {
     if (event.isCancelled !== true) continue;
@@ -103,7 +113,7 @@ export async function readRoomChanges(graph: GraphClient, options: ReadRoomChang
     else deleted.add(id);
   }
   if (options.readOrganizers) await withOrganizerTitles(graph, changed, signal);
-  return { round, changed, deleted };
+  return { round, changed, deleted, seriesSeen };
 }
 
 /** Strict mode off: the title (and the organizer's event id) of each changed user-organized meeting, from the organizer. */

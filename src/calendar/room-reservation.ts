@@ -37,6 +37,17 @@ export interface RoomReservation {
   organizerEventId?: string | null;
   /** The subject is the room copy's placeholder (strict mode kept the sync out of the organizer's calendar). */
   placeholder?: boolean;
+  /** A recurring reservation (Graph's patternedRecurrence); `start`/`end` are its first occurrence. Absent = single. */
+  recurrence?: RoomRecurrence | null;
+}
+
+/**
+ * Graph's `patternedRecurrence` as given (`pattern` type/interval/daysOfWeek…, `range` type/startDate/endDate…),
+ * https://learn.microsoft.com/en-us/graph/api/resources/patternedrecurrence. Graph validates it on write.
+ */
+export interface RoomRecurrence {
+  pattern: Record<string, unknown>;
+  range: Record<string, unknown> & { endDate?: string };
 }
 
 export interface ReservationSyncState {
@@ -56,6 +67,7 @@ export interface ReservationInput {
   start: Date;
   end: Date;
   organizer?: string | null;
+  recurrence?: RoomRecurrence | null;
 }
 
 /** What both sides are compared on: everything else (body, attendees) is Outlook's business. */

@@ -57,6 +57,7 @@ export async function runRoomSync(deps: RoomSyncDeps, job: RoomSyncJobConfig, ct
       const actions = planRoomSync({
         reservations: local, changed: changes.changed, deleted: changes.deleted, complete: changes.round.full, window, repairDrift: options.full === true,
         delegation: job.enableUserCalendarDelegation === true, createInUserCalendar: job.createUserCalendarReservations === true,
+        seriesSeen: changes.seriesSeen, fullSync: options.full === true,
       });
       await applyRoomSyncActions(actions, {
         store: deps.store, graph: deps.graph, run: ctx.run, room: room._id, roomName: room.displayName, roomPath, timeZone: job.timeZone, now, strict, signal: ctx.signal,

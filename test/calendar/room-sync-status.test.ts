@@ -7,7 +7,8 @@ import type { CliDeps } from '../../src/cli/cli-deps.ts';
 import { createSilentLogger } from '../../src/log/index.ts';
 import { collectionNames, type Store } from '../../src/store/index.ts';
 import { room1, room2 } from './helpers/calendar-world.ts';
-import { roomJob, startRoomWorld } from './helpers/room-world.ts';
+import { eventsOf, writesSince } from './helpers/calendar-assertions.ts';
+import { at, roomJob, startRoomWorld } from './helpers/room-world.ts';
 
 /** `mailroom calendar …` through the real command definitions on the test database; returns stdout. */
 async function calendarCli(args: string[], store: Store): Promise<string> {
@@ -84,4 +85,51 @@ test('each room goes from pending to active, error with the reason after a faile
   t.is(healed.status, 'succeeded');
   t.like(await rooms.findOne({ _id: room2 }), { syncStatus: 'active', syncError: null });
   t.like(await rooms.findOne({ _id: room1 }), { syncStatus: 'active', displayName: 'Room 1 (Berlin)' });
+});
+
+test('recurring reservations from Mailroom are written by the ongoing sync, not by a full sync; their occurrences are not imported back', async (t) => {
+  let now = new Date();
+  const world = await startRoomWorld(() => now);
+  t.teardown(() => world.close());
+  const full = createRoomSyncHandler(world.deps, { full: true });
+  const later = (): void => { now = new Date(now.getTime() + fullRoomSyncIntervalMs); };
+  const firstDay = at(1, 9).toISOString().slice(0, 10);
+  const lastDay = new Date(at(1, 9).getTime() + 14 * 86_400_000).toISOString().slice(0, 10);
+  const recurrence = { pattern: { type: 'daily', interval: 7 }, range: { type: 'endDate', startDate: firstDay, endDate: lastDay } };
+  await world.reservations.upsertReservations([
+    { externalId: 'R1', room: room1, subject: 'Weekly stand-up', start: at(1, 9), end: at(1, 10), recurrence },
+    { externalId: 'R2', room: room2, subject: 'Once', start: at(2, 9), end: at(2, 10) },
+  ]);
+
+  const fullRun = await world.run(roomJob(), full);
+  t.like(fullRun.counts, { deferred: 1, createdInOutlook: 1 });
+  t.regex(String(fullRun.items.find((i) => i.outcome === 'deferred')?.reason), /recurring reservation: the full sync does not write it/);
+  t.deepEqual(await eventsOf(world.control, room1), []);
+
+  const ongoing = await world.sync();
+  t.is(ongoing.counts.createdInOutlook, 1);
+  const [series] = await eventsOf(world.control, room1);
+  t.like(series, { type: 'seriesMaster', subject: 'Weekly stand-up' });
+
+  await world.control.resetStats();
+  const echo = await world.sync();
+  t.is((await writesSince(world.control)).total, 0);
+  t.is(echo.counts.imported, undefined, 'the occurrences are the reservation, not new ones');
+
+  later();
+  const resync = await world.run(roomJob(), full);
+  t.is(resync.status, 'succeeded');
+  t.is(resync.counts.imported, undefined);
+  t.is(resync.counts.deletedFromOutlook, undefined, 'a full round sees the series through its occurrences');
+  t.is((await world.byId('mailroom:R1'))?.eventId, series!.id);
+
+  await world.reservations.upsertReservations([{ externalId: 'R1', room: room1, subject: 'Weekly stand-up (moved)', start: at(1, 11), end: at(1, 12), recurrence }]);
+  later();
+  await world.control.resetStats();
+  const deferred = await world.run(roomJob(), full);
+  t.is(deferred.counts.deferred, 1);
+  t.is((await writesSince(world.control)).total, 0);
+  const written = await world.sync();
+  t.is(written.counts.updatedInOutlook, 1);
+  t.like((await eventsOf(world.control, room1))[0], { subject: 'Weekly stand-up (moved)', start: at(1, 11).toISOString() });
 });
