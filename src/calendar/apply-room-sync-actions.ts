@@ -82,62 +82,114 @@ function meetingOf(e: RemoteRoomEvent, r?: RoomReservation): Partial<RoomReserva
   return { iCalUId: e.iCalUId, organizerOwned: e.organizerOwned, organizerEventId: e.organizerEventId ?? r?.organizerEventId ?? null };
 }
 
+const reservationsIn = (store: Store) => store.collection<RoomReservation>(collectionNames.roomReservations);
+
+interface Recorder {
+  reservations: ReturnType<typeof reservationsIn>;
+  save(id: string, set: Record<string, unknown>): Promise<unknown>;
+  synced(r: RoomReservation, eventId: string | null, hash: string, extra?: Partial<RoomReservation['sync']>): Record<string, unknown>;
+  record(action: RoomSyncAction, outcome: string, extra?: Record<string, unknown>): void;
+  fail(action: RoomSyncAction, error: { code: string; message: string }): void;
+}
+
+function recorderFor(ctx: ApplyRoomActionsContext): Recorder {
+  const reservations = reservationsIn(ctx.store);
+  return {
+    reservations,
+    save: (id, set) => withStoreErrors('save reservation', () => reservations.updateOne({ _id: id }, { $set: set })),
+    synced: (r, eventId, hash, extra = {}) => ({ eventId, sync: { ...r.sync, version: r.version, remoteHash: hash, syncedAt: ctx.now, ...extra } }),
+    record(action, outcome, extra = {}) {
+      ctx.run.addItem({ key: keyOf(action), outcome, action: action.kind, room: ctx.room, ...extra });
+      ctx.run.count(outcome);
+      if ('conflict' in action && action.conflict) {
+        ctx.run.addItem({ key: keyOf(action), outcome: 'conflict', room: ctx.room, ...action.conflict });
+        ctx.run.count('conflicts');
+      }
+    },
+    fail(action, error) {
+      ctx.run.addItem({ key: keyOf(action), outcome: 'failed', action: action.kind, room: ctx.room, error: { code: error.code, message: error.message } });
+      ctx.run.count('failed');
+    },
+  };
+}
+
+/** An action that needs no Graph call. */
+async function applyLocal(action: RoomSyncAction, rec: Recorder, ctx: ApplyRoomActionsContext): Promise<void> {
+  if (action.kind === 'importRemote') {
+    const e = action.event;
+    const doc: RoomReservation = {
+      _id: `outlook:${ctx.room}:${e.eventId}`, room: ctx.room, subject: e.subject, start: e.start, end: e.end, organizer: e.organizer,
+      source: 'outlook', externalId: null, version: 1, updatedAt: ctx.now, cancelled: false, eventId: e.eventId,
+      sync: { version: 1, remoteHash: remoteHash(e), generation: 0, syncedAt: ctx.now }, ...meetingOf(e), placeholder: e.subjectPlaceholder,
+    };
+    await withStoreErrors('import reservation', () => rec.reservations.replaceOne({ _id: doc._id }, doc, { upsert: true }));
+    rec.record(action, 'imported', { subject: e.subject, target: e.eventId, ...(e.subjectPlaceholder ? { placeholder: true } : {}) });
+  } else if (action.kind === 'link') {
+    const { reservation: r, event: e } = action;
+    await rec.save(r._id, { ...rec.synced(r, e.eventId, remoteHash(e)), ...meetingOf(e, r) });
+    rec.record(action, 'linked', { target: e.eventId });
+  } else if (action.kind === 'applyRemote') {
+    const { reservation: r, event: e } = action;
+    const version = r.version + 1;
+    // A placeholder does not replace a title Mailroom knows.
+    const keepSubject = e.subjectPlaceholder && r.placeholder !== true;
+    const subject = keepSubject ? r.subject : e.subject;
+    await rec.save(r._id, {
+      subject, start: e.start, end: e.end, version, cancelled: false, updatedAt: ctx.now, eventId: e.eventId,
+      sync: { ...r.sync, version, remoteHash: remoteHash(e), syncedAt: ctx.now }, ...meetingOf(e, r), placeholder: e.subjectPlaceholder && !keepSubject,
+    });
+    rec.record(action, 'updatedFromOutlook', { subject, target: e.eventId });
+  } else if (action.kind === 'dropLocal') {
+    await withStoreErrors('remove reservation', () => rec.reservations.deleteOne({ _id: action.reservation._id }));
+    rec.record(action, action.reason === 'cancelled' ? 'cancelled' : 'deletedFromOutlook', { subject: action.reservation.subject });
+  } else if (action.kind === 'notWritable' || action.kind === 'deferred') {
+    rec.record(action, action.kind, { subject: action.reservation.subject, reason: action.reason });
+  }
+}
+
+/** The database side of a Graph write that succeeded. */
+async function applyWritten(action: WriteAction, body: unknown, organizerEventId: string | null, rec: Recorder, ctx: ApplyRoomActionsContext): Promise<void> {
+  const r = action.reservation;
+  switch (action.kind) {
+    case 'create': {
+      const eventId = (body as { id: string }).id;
+      await rec.save(r._id, rec.synced(r, eventId, remoteHash(r), { generation: action.generation }));
+      rec.record(action, 'createdInOutlook', { subject: r.subject, target: eventId });
+      return;
+    }
+    case 'patch':
+      await rec.save(r._id, rec.synced(r, action.eventId, remoteHash(r)));
+      rec.record(action, 'updatedInOutlook', { subject: r.subject, target: action.eventId });
+      return;
+    case 'createInUserCalendar': {
+      // The room's copy (same iCalUId) is linked when a later round sees it on the room's calendar.
+      const created = body as { id: string; iCalUId?: string };
+      await rec.save(r._id, {
+        ...rec.synced(r, null, remoteHash({ ...r, subjectPlaceholder: ctx.strict }), { generation: action.generation }),
+        organizerOwned: true, organizerEventId: created.id, iCalUId: created.iCalUId ?? null,
+      });
+      rec.record(action, 'createdInUserCalendar', { subject: r.subject, target: created.id, calendar: action.organizer });
+      return;
+    }
+    case 'patchOrganizer':
+      await rec.save(r._id, { ...rec.synced(r, r.eventId, remoteHash({ ...r, subjectPlaceholder: ctx.strict })), organizerEventId });
+      rec.record(action, 'updatedViaOrganizer', { subject: r.subject, target: organizerEventId, calendar: action.organizer });
+      return;
+    case 'deleteRemote':
+    case 'cancelOrganizer':
+      await withStoreErrors('remove reservation', () => rec.reservations.deleteOne({ _id: r._id }));
+      if (action.kind === 'deleteRemote') rec.record(action, 'deletedInOutlook', { subject: r.subject, target: action.eventId });
+      else rec.record(action, 'cancelledViaOrganizer', { subject: r.subject, target: organizerEventId, calendar: action.organizer });
+  }
+}
+
 /**
  * Applies a room plan: local-only actions, then the organizers' events that delegated writes need (by iCalUId),
  * then Graph writes in $batch chunks with the matching database writes; conflicts go to the run.
  */
 export async function applyRoomSyncActions(actions: readonly RoomSyncAction[], ctx: ApplyRoomActionsContext): Promise<void> {
-  const reservations = ctx.store.collection<RoomReservation>(collectionNames.roomReservations);
-  const save = (id: string, set: Record<string, unknown>): Promise<unknown> =>
-    withStoreErrors('save reservation', () => reservations.updateOne({ _id: id }, { $set: set }));
-  const synced = (r: RoomReservation, eventId: string | null, hash: string, extra: Partial<RoomReservation['sync']> = {}): Record<string, unknown> =>
-    ({ eventId, sync: { ...r.sync, version: r.version, remoteHash: hash, syncedAt: ctx.now, ...extra } });
-  const record = (action: RoomSyncAction, outcome: string, extra: Record<string, unknown> = {}): void => {
-    ctx.run.addItem({ key: keyOf(action), outcome, action: action.kind, room: ctx.room, ...extra });
-    ctx.run.count(outcome);
-    if ('conflict' in action && action.conflict) {
-      ctx.run.addItem({ key: keyOf(action), outcome: 'conflict', room: ctx.room, ...action.conflict });
-      ctx.run.count('conflicts');
-    }
-  };
-  const fail = (action: RoomSyncAction, error: { code: string; message: string }): void => {
-    ctx.run.addItem({ key: keyOf(action), outcome: 'failed', action: action.kind, room: ctx.room, error: { code: error.code, message: error.message } });
-    ctx.run.count('failed');
-  };
-
-  // Local-only actions first: they need no Graph call.
-  for (const action of actions) {
-    if (action.kind === 'importRemote') {
-      const e = action.event;
-      const doc: RoomReservation = {
-        _id: `outlook:${ctx.room}:${e.eventId}`, room: ctx.room, subject: e.subject, start: e.start, end: e.end, organizer: e.organizer,
-        source: 'outlook', externalId: null, version: 1, updatedAt: ctx.now, cancelled: false, eventId: e.eventId,
-        sync: { version: 1, remoteHash: remoteHash(e), generation: 0, syncedAt: ctx.now }, ...meetingOf(e), placeholder: e.subjectPlaceholder,
-      };
-      await withStoreErrors('import reservation', () => reservations.replaceOne({ _id: doc._id }, doc, { upsert: true }));
-      record(action, 'imported', { subject: e.subject, target: e.eventId, ...(e.subjectPlaceholder ? { placeholder: true } : {}) });
-    } else if (action.kind === 'link') {
-      const { reservation: r, event: e } = action;
-      await save(r._id, { ...synced(r, e.eventId, remoteHash(e)), ...meetingOf(e, r) });
-      record(action, 'linked', { target: e.eventId });
-    } else if (action.kind === 'applyRemote') {
-      const { reservation: r, event: e } = action;
-      const version = r.version + 1;
-      // A placeholder does not replace a title Mailroom knows.
-      const keepSubject = e.subjectPlaceholder && r.placeholder !== true;
-      const subject = keepSubject ? r.subject : e.subject;
-      await save(r._id, {
-        subject, start: e.start, end: e.end, version, cancelled: false, updatedAt: ctx.now, eventId: e.eventId,
-        sync: { ...r.sync, version, remoteHash: remoteHash(e), syncedAt: ctx.now }, ...meetingOf(e, r), placeholder: e.subjectPlaceholder && !keepSubject,
-      });
-      record(action, 'updatedFromOutlook', { subject, target: e.eventId });
-    } else if (action.kind === 'dropLocal') {
-      await withStoreErrors('remove reservation', () => reservations.deleteOne({ _id: action.reservation._id }));
-      record(action, action.reason === 'cancelled' ? 'cancelled' : 'deletedFromOutlook', { subject: action.reservation.subject });
-    } else if (action.kind === 'notWritable' || action.kind === 'deferred') {
-      record(action, action.kind, { subject: action.reservation.subject, reason: action.reason });
-    }
-  }
+  const rec = recorderFor(ctx);
+  for (const action of actions) await applyLocal(action, rec, ctx);
 
   const writes = actions.filter(isWrite);
   const organizerIds = await organizerEventIds(writes, ctx);
@@ -147,55 +199,17 @@ export async function applyRoomSyncActions(actions: readonly RoomSyncAction[], c
     for (const action of writes.slice(start, start + chunkSize)) {
       const needsOrganizerEvent = action.kind === 'patchOrganizer' || action.kind === 'cancelOrganizer';
       if (needsOrganizerEvent && !organizerIds.get(action.reservation._id)) {
-        fail(action, new AppError('GRAPH_NOT_FOUND', `the organizer's event of this meeting was not found in ${action.organizer}'s calendar`));
+        rec.fail(action, new AppError('GRAPH_NOT_FOUND', `the organizer's event of this meeting was not found in ${action.organizer}'s calendar`));
       } else chunk.push(action);
     }
     const responses = chunk.length > 0 ? await ctx.graph.batch(chunk.map((a) => requestFor(a, ctx, organizerIds.get(a.reservation._id) ?? null)), { signal: ctx.signal }) : [];
     for (const [index, action] of chunk.entries()) {
       const response = responses[index]!;
-      const r = action.reservation;
       const goneAlready = (action.kind === 'deleteRemote' || action.kind === 'cancelOrganizer') && response.status === 404;
-      if (response.status >= 400 && !goneAlready) {
-        fail(action, response.error ?? new AppError('GRAPH_ERROR', `status ${response.status}`));
-        continue;
-      }
-      await applyWritten(action, response.body, organizerIds.get(r._id) ?? null);
+      if (response.status >= 400 && !goneAlready) rec.fail(action, response.error ?? new AppError('GRAPH_ERROR', `status ${response.status}`));
+      else await applyWritten(action, response.body, organizerIds.get(action.reservation._id) ?? null, rec, ctx);
     }
     await ctx.run.flush();
-  }
-
-  async function applyWritten(action: WriteAction, body: unknown, organizerEventId: string | null): Promise<void> {
-    const r = action.reservation;
-    switch (action.kind) {
-      case 'create': {
-        const eventId = (body as { id: string }).id;
-        await save(r._id, synced(r, eventId, remoteHash(r), { generation: action.generation }));
-        record(action, 'createdInOutlook', { subject: r.subject, target: eventId });
-        return;
-      }
-      case 'patch':
-        await save(r._id, synced(r, action.eventId, remoteHash(r)));
-        record(action, 'updatedInOutlook', { subject: r.subject, target: action.eventId });
-        return;
-      case 'createInUserCalendar': {
-        const created = body as { id: string; iCalUId?: string };
-        await save(r._id, {
-          ...synced(r, null, remoteHash({ ...r, subjectPlaceholder: ctx.strict }), { generation: action.generation }),
-          organizerOwned: true, organizerEventId: created.id, iCalUId: created.iCalUId ?? null,
-        });
-        record(action, 'createdInUserCalendar', { subject: r.subject, target: created.id, calendar: action.organizer });
-        return;
-      }
-      case 'patchOrganizer':
-        await save(r._id, { ...synced(r, r.eventId, remoteHash({ ...r, subjectPlaceholder: ctx.strict })), organizerEventId });
-        record(action, 'updatedViaOrganizer', { subject: r.subject, target: organizerEventId, calendar: action.organizer });
-        return;
-      case 'deleteRemote':
-      case 'cancelOrganizer':
-        await withStoreErrors('remove reservation', () => reservations.deleteOne({ _id: r._id }));
-        if (action.kind === 'deleteRemote') record(action, 'deletedInOutlook', { subject: r.subject, target: action.eventId });
-        else record(action, 'cancelledViaOrganizer', { subject: r.subject, target: organizerEventId, calendar: action.organizer });
-    }
   }
 }
 
