@@ -1,5 +1,6 @@
 import { escapeODataString, type GraphClient } from '../graph/index.ts';
 import type { GraphCalendarEvent } from './calendar-event-record.ts';
+import { mailroomIdProperty, readExtendedProperty, type ExtendedPropertyValue } from './calendar-properties.ts';
 import { fromGraphDateTime } from './wall-clock.ts';
 
 /** The organizer's own event of a meeting a room attends. */
@@ -8,6 +9,8 @@ export interface OrganizerEvent {
   subject: string;
   start: Date | null;
   end: Date | null;
+  /** Our id property: set on events Mailroom created in the organizer's calendar (createUserCalendarReservations). */
+  mailroomId: string | null;
 }
 
 export interface MeetingRef {
@@ -28,17 +31,18 @@ export async function findOrganizerEvents(graph: GraphClient, refs: readonly Mee
   const unique = [...new Map(refs.map((r) => [key(r), r])).values()];
   const found = new Map<string, OrganizerEvent | null>();
   if (unique.length === 0) return found;
-  const select = '$select=id,subject,start,end';
+  // No $select, so the expanded property comes back whatever a server makes of $select together with $expand.
+  const expand = `$expand=${encodeURIComponent(`singleValueExtendedProperties($filter=id eq '${mailroomIdProperty}')`)}`;
   const responses = await graph.batch(unique.map((ref) => ({
     method: 'GET' as const,
-    url: `/users/${encodeURIComponent(ref.organizer)}/events?$filter=${encodeURIComponent(`iCalUId eq '${escapeODataString(ref.iCalUId)}'`)}&${select}`,
+    url: `/users/${encodeURIComponent(ref.organizer)}/events?$filter=${encodeURIComponent(`iCalUId eq '${escapeODataString(ref.iCalUId)}'`)}&${expand}`,
     headers: { Prefer: 'outlook.timezone="UTC"' },
   })), signal ? { signal } : {});
   responses.forEach((response, index) => {
     const ref = unique[index]!;
-    const event = response.status === 200 ? (response.body as { value?: GraphCalendarEvent[] }).value?.[0] : undefined;
+    const event = response.status === 200 ? (response.body as { value?: (GraphCalendarEvent & { singleValueExtendedProperties?: ExtendedPropertyValue[] })[] }).value?.[0] : undefined;
     found.set(key(ref), event === undefined ? null : {
-      id: event.id, subject: event.subject ?? '', start: fromGraphDateTime(event.start), end: fromGraphDateTime(event.end),
+      id: event.id, subject: event.subject ?? '', start: fromGraphDateTime(event.start), end: fromGraphDateTime(event.end), mailroomId: readExtendedProperty(event, mailroomIdProperty),
     });
   });
   return found;

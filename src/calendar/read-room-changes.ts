@@ -127,5 +127,8 @@ async function withOrganizerTitles(graph: GraphClient, changed: RemoteRoomEvent[
     event.subject = original.subject;
     event.subjectPlaceholder = false;
     event.organizerEventId = original.id;
+    // The room's copy carries no extended properties; ours on the organizer's event links a copy whose create
+    // was not recorded (a run killed after creating it in the organizer's calendar).
+    event.mailroomId ??= original.mailroomId;
   }
 }

@@ -4,11 +4,11 @@
 // https://learn.microsoft.com/en-us/graph/api/resources/event); only the organizer's event can be changed
 // (https://learn.microsoft.com/en-us/graph/api/event-cancel: an attendee's cancel is refused).
 import test from 'ava';
-import type { RoomReservation } from '../../src/calendar/index.ts';
+import { mailroomIdProperty, type RoomReservation } from '../../src/calendar/index.ts';
 import { isAppError } from '../../src/core/index.ts';
 import { alice, bob, carol, room1, room2 } from './helpers/calendar-world.ts';
 import { eventsOf, operationsByMailbox, writesSince } from './helpers/calendar-assertions.ts';
-import { at, startRoomWorld, type RoomWorld } from './helpers/room-world.ts';
+import { at, startRoomWorld, utc, type RoomWorld } from './helpers/room-world.ts';
 
 interface GraphEvent {
   id: string;
@@ -228,4 +228,23 @@ test('createUserCalendarReservations without delegation: later changes cannot be
   t.is(run.counts.notWritable, 1);
   t.is((await writesSince(world.control)).total, 0);
   t.is((await eventsOf(world.control, alice))[0]?.subject, 'Onboarding');
+});
+
+test('createUserCalendarReservations: a meeting created in the organizer\'s calendar but not recorded (the run died) is linked by our id on the organizer\'s event, not created twice or imported', async (t) => {
+  const world = await startRoomWorld();
+  t.teardown(() => world.close());
+  const options = { createUserCalendarReservations: true };
+  await world.reservations.upsertReservations([{ externalId: 'R1', room: room1, subject: 'Onboarding', start: at(1, 9), end: at(1, 10), organizer: alice }]);
+  // What the killed run left behind: its POST to alice's calendar went through (the room accepted), nothing was saved.
+  await world.graph.post(`/users/${encodeURIComponent(alice)}/events`, {
+    subject: 'Onboarding', start: utc(at(1, 9)), end: utc(at(1, 10)), attendees: [{ type: 'resource', emailAddress: { address: room1 } }],
+    singleValueExtendedProperties: [{ id: mailroomIdProperty, value: 'mailroom:R1' }],
+  });
+  const run = await world.sync(options);
+  t.is(run.counts.linked, 1);
+  t.is(run.counts.createdInUserCalendar, undefined);
+  t.is(run.counts.imported, undefined);
+  t.is((await eventsOf(world.control, alice)).length, 1);
+  t.like(await world.byId('mailroom:R1'), { organizerOwned: true, eventId: (await eventsOf(world.control, room1))[0]!.id, organizerEventId: (await eventsOf(world.control, alice))[0]!.id });
+  t.is((await world.reservations.listReservations()).length, 1);
 });
