@@ -111,7 +111,7 @@ export function registerCalendarCommands(program: Command, deps: CliDeps & { ope
         if (options.json) deps.stdout(`${JSON.stringify(run)}\n`);
         else {
           deps.stdout(`run ${run._id}  ${run.status}  ${Object.entries(run.counts).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}\n`);
-          if (run.error) deps.stdout(`error ${run.error.code}: ${run.error.message}\n`);
+          if (run.error) deps.stdout(`error ${run.error.code}: ${run.error.message}\n${run.error.hint ? `${run.error.hint}\n` : ''}`);
           const rows = run.items.map((i) => [i.outcome, String(i.room ?? ''), shorten(i.subject ?? '', 40), i.key, i.error ? `${i.error.code}: ${shorten(i.error.message, 60)}` : '']);
           if (rows.length > 0) deps.stdout(formatTable(['outcome', 'room', 'subject', 'reservation', 'error'], rows));
         }
