@@ -98,43 +98,14 @@ function conflictOf(winner: Conflict['winner'], event: RemoteRoomEvent | null, r
 export function planRoomSync(input: RoomSyncInput): RoomSyncAction[] {
   const actions: RoomSyncAction[] = [];
   const changedById = new Map(input.changed.map((e) => [e.eventId, e]));
-  const linked = new Map<string, RoomReservation>();
-  for (const r of input.reservations) if (r.eventId !== null) linked.set(r.eventId, r);
-  const byId = new Map(input.reservations.map((r) => [r._id, r]));
-  const adopted = new Set<string>();
-
-  // Reservations created in an organizer's calendar, waiting for the room's copy (same iCalUId) to link.
-  const awaiting = new Map<string, RoomReservation>();
-  for (const r of input.reservations) if (r.eventId === null && r.organizerEventId && r.iCalUId) awaiting.set(r.iCalUId, r);
-
-  for (const event of input.changed) {
-    if (linked.has(event.eventId)) continue;
-    const owner = (event.mailroomId === null ? undefined : byId.get(event.mailroomId)) ?? (event.iCalUId === null ? undefined : awaiting.get(event.iCalUId));
-    if (owner && owner.eventId === null) {
-      // Created by a run that died before it could record the event id (for a series: seen through an occurrence).
-      if (!adopted.has(owner._id)) actions.push({ kind: 'link', reservation: owner, event: owner.recurrence ? { ...event, eventId: event.seriesMasterId ?? event.eventId } : event });
-      adopted.add(owner._id);
-    } else if (!owner) {
-      actions.push({ kind: 'importRemote', event });
-    }
-  }
+  const adopted = adoptOrImport(input, actions);
 
   for (const r of input.reservations) {
     if (adopted.has(r._id)) continue;
     const localChanged = r.version > r.sync.version;
-    if (r.eventId === null && r.organizerEventId) {
-      // In the organizer's calendar already; the room's copy has not shown up yet. Only changes need doing.
-      if (localChanged) actions.push(writeLocal(r, r.eventId, input));
-      continue;
-    }
     if (r.eventId === null) {
-      if (r.cancelled) actions.push({ kind: 'dropLocal', reservation: r, reason: 'cancelled' });
-      else {
-        const generation = r.sync.generation;
-        const transactionId = roomTransactionId(r._id, r.version, generation);
-        if (input.createInUserCalendar && r.organizer) actions.push({ kind: 'createInUserCalendar', reservation: r, organizer: r.organizer, generation, transactionId });
-        else actions.push({ kind: 'create', reservation: r, generation, transactionId });
-      }
+      const action = planUnlinked(r, localChanged, input);
+      if (action) actions.push(action);
       continue;
     }
     const event = changedById.get(r.eventId);
@@ -160,6 +131,43 @@ export function planRoomSync(input: RoomSyncInput): RoomSyncAction[] {
     }
   }
   return input.fullSync ? actions.map(deferRecurring) : actions;
+}
+
+/**
+ * Events no reservation is linked to: ours whose creation was not recorded are linked (by our id property, or for a
+ * meeting created in the organizer's calendar by iCalUId), the others imported. Returns the reservations linked.
+ */
+function adoptOrImport(input: RoomSyncInput, actions: RoomSyncAction[]): Set<string> {
+  const linked = new Set<string>();
+  for (const r of input.reservations) if (r.eventId !== null) linked.add(r.eventId);
+  const byId = new Map(input.reservations.map((r) => [r._id, r]));
+  // Reservations created in an organizer's calendar, waiting for the room's copy (same iCalUId) to link.
+  const awaiting = new Map<string, RoomReservation>();
+  for (const r of input.reservations) if (r.eventId === null && r.organizerEventId && r.iCalUId) awaiting.set(r.iCalUId, r);
+  const adopted = new Set<string>();
+  for (const event of input.changed) {
+    if (linked.has(event.eventId)) continue;
+    const owner = (event.mailroomId === null ? undefined : byId.get(event.mailroomId)) ?? (event.iCalUId === null ? undefined : awaiting.get(event.iCalUId));
+    if (owner && owner.eventId === null) {
+      // Created by a run that died before it could record the event id (for a series: seen through an occurrence).
+      if (!adopted.has(owner._id)) actions.push({ kind: 'link', reservation: owner, event: owner.recurrence ? { ...event, eventId: event.seriesMasterId ?? event.eventId } : event });
+      adopted.add(owner._id);
+    } else if (!owner) {
+      actions.push({ kind: 'importRemote', event });
+    }
+  }
+  return adopted;
+}
+
+/** A reservation without an event on the room's calendar yet. */
+function planUnlinked(r: RoomReservation, localChanged: boolean, input: RoomSyncInput): RoomSyncAction | null {
+  // In the organizer's calendar already; the room's copy has not shown up yet. Only changes need doing.
+  if (r.organizerEventId) return localChanged ? writeLocal(r, null, input) : null;
+  if (r.cancelled) return { kind: 'dropLocal', reservation: r, reason: 'cancelled' };
+  const generation = r.sync.generation;
+  const transactionId = roomTransactionId(r._id, r.version, generation);
+  if (input.createInUserCalendar && r.organizer) return { kind: 'createInUserCalendar', reservation: r, organizer: r.organizer, generation, transactionId };
+  return { kind: 'create', reservation: r, generation, transactionId };
 }
 
 /** Whether a series surely has an occurrence in the window (a series counted by occurrences may have ended: unsure). */
