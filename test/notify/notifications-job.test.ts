@@ -25,8 +25,10 @@ test('a new ticket yields exactly one acknowledgement to the requester, with the
   t.is(header('X-Auto-Response-Suppress'), 'All');
   t.is(header('In-Reply-To'), '<req-1@fabrikam.example>');
 
-  // What we sent is in Sent Items under our own Message-ID, and remembered for threading replies.
+  // What we sent is in Sent Items under our own Message-ID (once the held-back copy is stored), and remembered for threading replies.
   const [entry] = await world.outbox.list();
+  t.deepEqual(await world.control.list(supportMailbox, 'Sent Items'), [], 'the copy is late');
+  t.is(await world.flushSentItems(), 1);
   t.is(entry!.status, 'sent');
   t.is(mail!.internetMessageId, entry!.internetMessageId);
   const sentItems = await world.control.list(supportMailbox, 'Sent Items');
@@ -183,6 +185,35 @@ test('a resend waits for the Drafts check: a failed check postpones it, a forbid
   t.is(failed?.recipient, 'bo@fabrikam.example');
   t.regex(String(failed?.error?.message), /Drafts/);
   t.is((await world.sent()).length, 1);
+});
+
+test('lost answers: a draft created but its answer lost is found in Drafts and sent; a send whose answer was lost is not sent again', async (t) => {
+  const world = await startNotifyWorld();
+  t.teardown(() => world.close());
+  await world.tickets.createTicket({ createdFrom: 'mail:lost1', requester: ann, subject: 'Lost create', description: 'x', source: mailSource() });
+  // The draft is made, the client hears 504 (and does not resend a create).
+  await world.control.fault({ method: 'POST', path: '/mailFolders/drafts/messages$', status: 504, count: 1, afterEffect: true });
+  const first = await world.run();
+  t.is(first.counts.retrying, 1);
+  t.is((await world.control.list(supportMailbox, 'Drafts')).length, 1, 'the draft exists though the client never saw it');
+  t.is((await world.sent()).length, 0);
+  world.clock.advance(5 * 60_000);
+  const second = await world.run();
+  t.is(second.counts.sent, 1);
+  t.is((await world.sent()).length, 1);
+  t.deepEqual(await world.control.list(supportMailbox, 'Drafts'), [], 'that draft was sent, no second one made');
+
+  await world.tickets.createTicket({ createdFrom: 'mail:lost2', requester: { address: 'bo@fabrikam.example', name: 'Bo' }, subject: 'Lost send', description: 'x', source: mailSource() });
+  // The mail goes out, the client hears 504 and resends the send by id: the draft is gone, nothing goes out twice.
+  await world.control.fault({ method: 'POST', path: '/send$', status: 504, count: 1, afterEffect: true });
+  const third = await world.run();
+  t.is(third.counts.sent, 1);
+  t.regex(String(third.items.find((i) => i.recipient === 'bo@fabrikam.example')?.note), /sent already/);
+  t.is((await world.run()).counts.sent ?? 0, 0);
+  const sent = await world.sent();
+  t.is(sent.length, 2);
+  t.is(sent.filter((m) => m.subject.includes('Lost send')).length, 1, 'never twice');
+  t.is(await world.flushSentItems(), 2);
 });
 
 test('an entry queued before drafts were used, whose sendMail reached Graph, is found in Sent Items and not sent again', async (t) => {
