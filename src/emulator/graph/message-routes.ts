@@ -111,6 +111,8 @@ function patchMessage(ctx: OperationContext): EmulatorResponse {
       throw new GraphError(400, 'ErrorInvalidPropertyUpdateSentMessage', 'Update operation is not supported for this property on a message that has already been sent.');
     }
     applyProperty(record, key, value);
+    // An edited MIME draft is sent from its properties, no longer as the MIME it was made from.
+    if (DRAFT_WRITABLE.has(key)) record.fromMime = false;
   }
   mailbox.touch(record, new Date());
   return json(200, {
