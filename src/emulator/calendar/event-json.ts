@@ -92,6 +92,8 @@ export function eventJson(ctx: OperationContext, record: EventRecord, instance: 
     onlineMeeting: null,
   };
   if (instance !== undefined && instance.type !== 'singleInstance') out.originalStart = `${(instance.originalStart ?? '').slice(0, 19)}Z`;
+  // Occurrences and exceptions name their series and original date (`OID.<master id>.<yyyy-mm-dd>`); others have none.
+  out.occurrenceId = instance !== undefined && instance.type !== 'singleInstance' ? `OID.${record.id}.${(instance.originalStart ?? '').slice(0, 10)}` : null;
   const expanded = expandedProperties(expand, record.extendedProperties);
   if (expanded !== undefined) out.singleValueExtendedProperties = expanded;
   return out;

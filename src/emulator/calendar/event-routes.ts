@@ -1,7 +1,7 @@
 import { empty, json, type EmulatorResponse } from '../http/emulator-types.ts';
 import { GraphError, idMalformed, itemNotFound } from '../http/graph-error.ts';
 import { matchesFilter, readProperty } from '../http/odata-filter.ts';
-import { applySelect, parseQueryOptions } from '../http/query-options.ts';
+import { applySelect, parseQueryOptions, readOption } from '../http/query-options.ts';
 import type { Router } from '../http/router.ts';
 import { readJsonBody } from '../graph/mail-folder-routes.ts';
 import type { OperationContext, RouteMeta } from '../graph/operation-context.ts';
@@ -40,6 +40,8 @@ function calendarJson(ctx: OperationContext, calendar: CalendarRecord): Record<s
     hexColor: '',
     isDefaultCalendar: calendar.isDefault,
     changeKey: `CAL${calendar.version}`,
+    // The class id of the calendar group ("My Calendars" for every calendar here; https://learn.microsoft.com/en-us/graph/api/resources/calendar).
+    groupClassId: '0006f0b7-0000-0000-c000-000000000046',
     canShare: true,
     canViewPrivateItems: true,
     canEdit: true,
@@ -189,8 +191,9 @@ function cancelEvent(ctx: OperationContext): EmulatorResponse {
 
 /** `startDateTime`/`endDateTime` are required for views; an offset is honoured, none means UTC. */
 export function viewWindow(ctx: OperationContext): { fromMs: number; toMs: number; startText: string; endText: string } {
-  const startText = ctx.op.query.get('startDateTime') ?? ctx.op.query.get('StartDateTime');
-  const endText = ctx.op.query.get('endDateTime') ?? ctx.op.query.get('EndDateTime');
+  // Query option names are case-insensitive (the calendarView delta docs write `startdatetime`): https://learn.microsoft.com/en-us/graph/api/event-delta
+  const startText = readOption(ctx.op.query, 'startDateTime') ?? null;
+  const endText = readOption(ctx.op.query, 'endDateTime') ?? null;
   if (startText === null || endText === null) {
     throw new GraphError(400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
   }
