@@ -12,6 +12,7 @@ import { createNotificationsHandler } from './notify/index.ts';
 import { createCalendarPublishHandler, createCalendarReadHandler, createRoomSyncHandler } from './calendar/index.ts';
 import type { Store } from './store/index.ts';
 import { createTicketStore, type TicketStore } from './tickets/index.ts';
+import { createAlertsHandler } from './watch/index.ts';
 
 export interface App {
   readonly config: MailroomConfig;
@@ -67,6 +68,7 @@ export function createApp(options: AppOptions): App {
     'calendar-publish': createCalendarPublishHandler(laneDeps) as JobHandler<JobConfig>,
     'calendar-read': createCalendarReadHandler(laneDeps) as JobHandler<JobConfig>,
     'room-sync': createRoomSyncHandler(laneDeps) as JobHandler<JobConfig>,
+    alerts: createAlertsHandler({ store, config, results, clock }) as JobHandler<JobConfig>,
     ...options.handlers,
   };
 

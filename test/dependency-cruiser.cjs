@@ -28,6 +28,8 @@ module.exports = {
     layer('notify', ['core', 'config', 'log', 'store', 'auth', 'graph', 'tickets', 'jobs', 'rules', 'mail/parse']),
     layer('calendar', ['core', 'config', 'log', 'store', 'auth', 'graph', 'jobs']),
     layer('scheduler', ['core', 'config', 'log', 'store', 'jobs']),
+    layer('watch', ['core', 'config', 'log', 'store', 'auth', 'jobs', 'notify']),
+    layer('metrics', ['core', 'config', 'log', 'store', 'jobs', 'watch']),
     {
       name: 'emulator-is-separate',
       comment: 'the service never imports the emulator (only the CLI starts it)',

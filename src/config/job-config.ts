@@ -73,4 +73,29 @@ export interface RoomSyncJobConfig extends JobBase {
 
 export type CalendarJobConfig = CalendarPublishJobConfig | CalendarReadJobConfig | RoomSyncJobConfig;
 
-export type JobConfig = MailJobConfig | NotificationsJobConfig | CalendarJobConfig;
+export type JobConfig = MailJobConfig | NotificationsJobConfig | CalendarJobConfig | AlertsJobConfig;
+
+/** Per watched job: alerts about it switched off or tuned. */
+export interface AlertsJobOverride {
+  enabled: boolean;
+  failedRuns?: number;
+  silentAfter?: string;
+}
+
+/** Watches jobs, credentials, sign-ins, push subscriptions and the quarantine; mails administrators through the outbox. */
+export interface AlertsJobConfig extends JobBase {
+  type: 'alerts';
+  recipients: string[];
+  /** A duration ("1 day"), or null: an active condition is never mailed again. */
+  repeatEvery: string | null;
+  maxMailsPerHour: number;
+  rules: {
+    jobFailing: { enabled: boolean; failedRuns: number };
+    jobSilent: { enabled: boolean; after: string };
+    credentialExpiry: { enabled: boolean; warnDays: number; criticalDays: number };
+    delegatedSignIn: { enabled: boolean };
+    pushSubscriptions: { enabled: boolean };
+    quarantine: { enabled: boolean; threshold: number; window: string };
+  };
+  jobs: Record<string, AlertsJobOverride>;
+}

@@ -4,6 +4,7 @@ import { configInvalid, type ConfigProblem } from './config-problem.ts';
 import type { ConnectionConfig } from './connection-config.ts';
 import type { CalendarPublishJobConfig, CalendarReadJobConfig, JobConfig, MailJobConfig, NotificationsJobConfig, RoomSyncJobConfig } from './job-config.ts';
 import { parseSchedule } from './check-schedule.ts';
+import { withAlertsDefaults } from './alerts-job-defaults.ts';
 import { readJsonFile } from './read-json-file.ts';
 import type { Environment } from './read-environment.ts';
 import { validateWithSchema } from './schema-registry.ts';
@@ -106,6 +107,7 @@ const jobDefaults: Record<string, (raw: Record<string, unknown>, file: string) =
   'calendar-publish': withCalendarPublishDefaults,
   'calendar-read': withCalendarReadDefaults,
   'room-sync': withRoomSyncDefaults,
+  alerts: withAlertsDefaults,
 };
 
 /**
