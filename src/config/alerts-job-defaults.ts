@@ -16,7 +16,8 @@ export function withAlertsDefaults(raw: Raw, file: string): AlertsJobConfig {
     enabled: (raw.enabled as boolean | undefined) ?? true,
     schedule: (raw.schedule as string | undefined) ?? '5 minutes',
     recipients: ((raw.recipients as string[] | undefined) ?? []).map((r) => r.toLowerCase()),
-    repeatEvery: raw.repeatEvery === undefined ? '1 day' : (raw.repeatEvery as string | null),
+    repeatEvery: (raw.repeatEvery as string | null | undefined) ?? null,
+    quietPeriod: (raw.quietPeriod as string | undefined) ?? '1 day',
     maxMailsPerHour: (raw.maxMailsPerHour as number | undefined) ?? 10,
     rules: {
       jobFailing: section(rules.jobFailing, { enabled: true, failedRuns: 3 }),

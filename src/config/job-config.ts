@@ -86,8 +86,10 @@ export interface AlertsJobOverride {
 export interface AlertsJobConfig extends JobBase {
   type: 'alerts';
   recipients: string[];
-  /** A duration ("1 day"), or null: an active condition is never mailed again. */
+  /** A duration ("1 day"): an active condition is mailed again this long after its last mail; null: never. */
   repeatEvery: string | null;
+  /** A condition back within this time of its last mail is not mailed again (flapping). */
+  quietPeriod: string;
   maxMailsPerHour: number;
   rules: {
     jobFailing: { enabled: boolean; failedRuns: number };

@@ -22,7 +22,7 @@ function logLine(t: AlertTransition): { level: 'warn' | 'info'; text: string } |
     case 'fired': return { level: 'warn', text: `alert ${r.severity}: ${r.summary}` };
     case 'escalated': return { level: 'warn', text: `alert now critical: ${r.summary}` };
     case 'reminder': return { level: 'warn', text: `alert still active: ${r.summary}` };
-    case 'quiet': return { level: 'warn', text: `alert ${r.severity} (back within the repeat period, not mailed again): ${r.summary}` };
+    case 'quiet': return { level: 'warn', text: `alert ${r.severity} (back within the quiet period, not mailed again): ${r.summary}` };
     case 'recovered': return { level: 'info', text: `alert recovered: ${r.summary}` };
     case 'seen': return null;
   }
@@ -40,7 +40,7 @@ export function createAlertsHandler(deps: AlertsHandlerDeps): JobHandler<AlertsJ
     const alerts = createAlertStore(deps.store);
     const { conditions } = await findAlertConditions({ config: deps.config, store: deps.store, results: deps.results, now, rules: job });
     const records = new Map((await alerts.list()).map((r) => [r._id, r]));
-    const policy = { repeatEveryMs: job.repeatEvery === null ? null : parseDuration(job.repeatEvery), mailing: job.recipients.length > 0 };
+    const policy = { repeatEveryMs: job.repeatEvery === null ? null : parseDuration(job.repeatEvery), quietPeriodMs: parseDuration(job.quietPeriod), mailing: job.recipients.length > 0 };
     for (const transition of planAlertTransitions(records, conditions, now, policy)) {
       if (!(await alerts.save(transition))) continue;
       records.set(transition.record._id, transition.record);

@@ -2,8 +2,10 @@ import type { AlertCondition, AlertMailKind, AlertRecord, AlertSeverity } from '
 import { composeAlertMail } from './compose-alert-mail.ts';
 
 export interface TransitionPolicy {
-  /** An active, mailed condition is mailed again after this long; null: never. Also the flapping guard. */
+  /** An active, mailed condition is mailed again after this long; null: never. */
   repeatEveryMs: number | null;
+  /** A condition back within this time of its last mail is not mailed (flapping). */
+  quietPeriodMs: number;
   /** False when there is nobody to mail: states still change, nothing is queued. */
   mailing: boolean;
 }
@@ -30,8 +32,8 @@ function start(previous: AlertRecord | null, condition: AlertCondition, now: Dat
     hint: condition.hint, details: condition.details, status: 'active', episode: (previous?.episode ?? 0) + 1, since: now, lastSeenAt: now,
     resolvedAt: null, mailedSeverity: null, lastMailedAt: previous?.lastMailedAt ?? null, reminders: 0, pending: previous?.pending ?? [], updatedAt: now,
   };
-  // Back within the repeat period of the last mail about it: a flapping condition is shown and logged, not mailed.
-  const flapping = record.lastMailedAt !== null && policy.repeatEveryMs !== null && now.getTime() - record.lastMailedAt.getTime() < policy.repeatEveryMs;
+  // Back within the quiet period of the last mail about it: a flapping condition is shown and logged, not mailed.
+  const flapping = record.lastMailedAt !== null && now.getTime() - record.lastMailedAt.getTime() < policy.quietPeriodMs;
   if (flapping) return { kind: 'quiet', record, previous };
   return { kind: 'fired', record: withMail(record, 'fired', now, policy), previous };
 }
@@ -47,7 +49,7 @@ function continueActive(previous: AlertRecord, condition: AlertCondition, now: D
 
 /**
  * The state machine of every alert: a condition that starts is mailed once ("fired"), once more when it turns
- * critical, again only after `repeatEvery` while it lasts, and once when it clears ("recovered") — the last only
+ * critical, again after `repeatEvery` while it lasts (if set), and once when it clears ("recovered") — the last only
  * when its start was mailed. Returns only records that change. Pure: the caller stores and queues.
  */
 export function planAlertTransitions(records: ReadonlyMap<string, AlertRecord>, conditions: readonly AlertCondition[], now: Date, policy: TransitionPolicy): AlertTransition[] {

@@ -34,7 +34,7 @@ test('a job failing 3 runs in a row is mailed once through the outbox, not again
   t.is(header(first!, 'Auto-Submitted'), 'auto-generated');
   t.is(header(first!, 'X-Auto-Response-Suppress'), 'All');
 
-  // Still failing, evaluated again and again within the repeat period (1 day): nothing more is mailed.
+  // Still failing, evaluated again and again and no reminders by default: nothing more is mailed.
   for (let i = 0; i < 3; i += 1) {
     world.clock.advance(30 * 60_000);
     t.is((await broken.runJobNow('support')).status, 'failed');

@@ -28,6 +28,8 @@ export interface AlertsWorld {
   control: ReturnType<typeof emulatorClient>;
   db: TestDatabase;
   clock: ReturnType<typeof manualClock>;
+  /** A throw-away folder for the test's files. */
+  dir: string;
   /** An app over the same database, tenant and clock with these jobs (a changed schedules/ folder). */
   app(jobs: readonly JobConfig[], connections?: readonly ConnectionConfig[]): App;
   sent(): Promise<SentMail[]>;
@@ -42,7 +44,7 @@ export async function startAlertsWorld(): Promise<AlertsWorld> {
   const clock = manualClock('2026-11-20T09:00:00Z');
   const control = emulatorClient(emulator);
   return {
-    emulator, control, db, clock,
+    emulator, control, db, clock, dir,
     app(jobs, connections = [testConnection(emulator)]) {
       const config: MailroomConfig = {
         root: process.cwd(), env: { TEST_CLIENT_SECRET: secretValue }, connections, jobs,
