@@ -7,3 +7,4 @@ export { findAlertConditions, alertRulesOf } from './find-alert-conditions.ts';
 export { planAlertTransitions, type AlertTransition, type TransitionPolicy } from './plan-alert-transitions.ts';
 export type * from './alert-types.ts';
 export type { AlertRules, WatchFacts } from './watch-facts.ts';
+export { createReadinessChecks, checkReadiness, type ReadinessCheck, type ReadinessReport } from './create-readiness-checks.ts';
