@@ -8,3 +8,4 @@ export { planAlertTransitions, type AlertTransition, type TransitionPolicy } fro
 export type * from './alert-types.ts';
 export type { AlertRules, WatchFacts } from './watch-facts.ts';
 export { createReadinessChecks, checkReadiness, type ReadinessCheck, type ReadinessReport } from './create-readiness-checks.ts';
+export { assessHealth, healthExitCodes, type HealthCheck, type HealthContext, type HealthReport, type HealthStatus, type ScheduledEntry } from './assess-health.ts';
