@@ -7,7 +7,7 @@ import type { ConnectionConfig } from '../../src/config/connection-config.ts';
 import type { AlertsJobConfig, JobConfig, NotificationsJobConfig } from '../../src/config/job-config.ts';
 import type { MailroomConfig } from '../../src/config/load-config.ts';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
-import { createSilentLogger } from '../../src/log/index.ts';
+import { createSilentLogger, type Logger } from '../../src/log/index.ts';
 import { startTestDatabase, type TestDatabase } from '../../src/store/index.ts';
 import { emulatorClient } from '../helpers/emulator-client.ts';
 import { secretValue, supportMailbox, testConnection, testJob, testTenant } from '../helpers/mail-world.ts';
@@ -31,7 +31,7 @@ export interface AlertsWorld {
   /** A throw-away folder for the test's files. */
   dir: string;
   /** An app over the same database, tenant and clock with these jobs (a changed schedules/ folder). */
-  app(jobs: readonly JobConfig[], connections?: readonly ConnectionConfig[]): App;
+  app(jobs: readonly JobConfig[], connections?: readonly ConnectionConfig[], logger?: Logger): App;
   sent(): Promise<SentMail[]>;
   close(): Promise<void>;
 }
@@ -45,12 +45,12 @@ export async function startAlertsWorld(): Promise<AlertsWorld> {
   const control = emulatorClient(emulator);
   return {
     emulator, control, db, clock, dir,
-    app(jobs, connections = [testConnection(emulator)]) {
+    app(jobs, connections = [testConnection(emulator)], logger = createSilentLogger()) {
       const config: MailroomConfig = {
         root: process.cwd(), env: { TEST_CLIENT_SECRET: secretValue }, connections, jobs,
         ruleSets: { default: join(process.cwd(), 'rules/default.json') }, notificationsFile: null,
       };
-      return createApp({ config, store: db.store, logger: createSilentLogger(), clock });
+      return createApp({ config, store: db.store, logger, clock });
     },
     sent: async () => (await control.sent(supportMailbox)) as unknown as SentMail[],
     close: async () => {
