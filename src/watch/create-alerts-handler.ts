@@ -56,7 +56,9 @@ export function createAlertsHandler(deps: AlertsHandlerDeps): JobHandler<AlertsJ
     const target = {
       outbox: createOutbox(deps.store, deps.clock), recipients: job.recipients, maxMailsPerHour: job.maxMailsPerHour, now,
       senderMailbox: sender && 'mailbox' in sender ? sender.mailbox : 'alerts@mailroom.invalid',
+      ownMailboxes: new Set(deps.config.jobs.flatMap((j) => (j.type === 'mail' || j.type === 'notifications' ? [j.mailbox.toLowerCase()] : []))),
     };
+    for (const own of job.recipients.filter((r) => target.ownMailboxes.has(r))) ctx.run.note(`recipient ${own} is a mailbox Mailroom reads or sends from: alert mail to it is suppressed`);
     for (const record of records.values()) {
       if (record.pending.length === 0) continue;
       for (const mail of record.pending) ctx.run.count('queued', await queueAlertMail(target, record, mail));

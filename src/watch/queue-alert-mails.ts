@@ -9,6 +9,8 @@ export interface AlertMailTarget {
   /** Names our Message-IDs' domain: the mailbox the notifications job sends from. */
   senderMailbox: string;
   maxMailsPerHour: number;
+  /** Mailboxes a mail job reads, and the sender: alert mail to them would come back as a ticket, so it is suppressed. */
+  ownMailboxes: ReadonlySet<string>;
   now: Date;
 }
 
@@ -24,7 +26,8 @@ function outboxKey(eventId: string, rule: string, to: string): string {
  * recipient, as every notification), so queuing it again after a crash is a no-op; the notifications job sends it
  * with its loop-safe headers and its never-twice delivery. Later mails of an episode answer its first one, so an
  * administrator's mail client threads fired, reminders and recovered together. A recipient who already had
- * `maxMailsPerHour` mails from us within the hour gets it recorded as suppressed (rate-limited), never sent.
+ * `maxMailsPerHour` mails from us within the hour gets it recorded as suppressed (rate-limited), never sent; so does
+ * one of our own mailboxes (own-mailbox), as with every notification.
  * Returns how many went in as pending.
  */
 export async function queueAlertMail(target: AlertMailTarget, record: AlertRecord, mail: PendingAlertMail): Promise<number> {
@@ -33,7 +36,9 @@ export async function queueAlertMail(target: AlertMailTarget, record: AlertRecor
   for (const to of target.recipients) {
     const key = outboxKey(mail.eventId, rule, to);
     const firstKey = outboxKey(`alert:${record._id}:${record.episode}:fired`, rule, to);
-    const limited = (await target.outbox.countRecent(to, new Date(target.now.getTime() - hourMs))) >= target.maxMailsPerHour;
+    const reason = target.ownMailboxes.has(to)
+      ? 'own-mailbox'
+      : (await target.outbox.countRecent(to, new Date(target.now.getTime() - hourMs))) >= target.maxMailsPerHour ? 'rate-limited' : null;
     const { entry, created } = await target.outbox.queue({
       _id: key,
       eventId: mail.eventId,
@@ -46,8 +51,8 @@ export async function queueAlertMail(target: AlertMailTarget, record: AlertRecor
       text: mail.text,
       internetMessageId: notificationMessageId(key, target.senderMailbox),
       inReplyTo: mail.kind === 'fired' ? null : notificationMessageId(firstKey, target.senderMailbox),
-      status: limited ? 'suppressed' : 'pending',
-      reason: limited ? 'rate-limited' : null,
+      status: reason === null ? 'pending' : 'suppressed',
+      reason,
       maxAttempts: defaultLimits.maxAttempts,
       notBefore: target.now,
     });
