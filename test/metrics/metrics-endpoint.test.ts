@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import parsePrometheusTextFormat, { type ParsedFamily } from 'parse-prometheus-text-format';
 import { registerOpsRoutes } from '../../src/http/ops-routes.ts';
 import { createMetrics } from '../../src/metrics/index.ts';
+import { createScheduler } from '../../src/scheduler/index.ts';
 import { createReadinessChecks } from '../../src/watch/index.ts';
 import { buildMime } from '../helpers/build-mime.ts';
 import { supportMailbox, testConnection } from '../helpers/mail-world.ts';
@@ -25,7 +26,7 @@ test('/metrics parses as Prometheus text and its counters move with a mail run; 
   t.teardown(() => server.close());
   await registerOpsRoutes(server, {
     metrics: createMetrics({ store: app.store, config: app.config, clock: app.clock, traffic: app.traffic }),
-    readiness: createReadinessChecks(app.store, null),
+    readiness: createReadinessChecks(app.store, createScheduler(app)),
   });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   const scrape = async (): Promise<ParsedFamily[]> => {
@@ -65,7 +66,7 @@ test('/metrics parses as Prometheus text and its counters move with a mail run; 
   const alive = await fetch(`${address}/healthz`);
   t.deepEqual([alive.status, await alive.json()], [200, { status: 'alive' }]);
   const ready = await fetch(`${address}/readyz`);
-  t.deepEqual([ready.status, await ready.json()], [200, { status: 'ready', checks: { database: { ok: true } } }]);
+  t.deepEqual([ready.status, await ready.json()], [200, { status: 'ready', checks: { database: { ok: true }, scheduler: { ok: true } } }]);
 });
 
 test('/readyz answers 503 naming the check that failed when the database is gone', async (t) => {

@@ -71,3 +71,17 @@ test('an unreadable certificate file is a warning that names the file, not a cra
   t.is(alert!.severity, 'warning');
   t.true(alert!.summary.includes(file), alert!.summary);
 });
+
+test('never a storm: past maxMailsPerHour an alert is recorded in the outbox as rate-limited, not sent', async (t) => {
+  const world = await startAlertsWorld();
+  t.teardown(() => world.close());
+  const base = testConnection(world.emulator);
+  const connections: ConnectionConfig[] = ['a', 'b', 'c'].map((name) => ({ ...base, name, secretExpiresAt: '2026-11-25' }));
+  const run = await world.app([alertsJob({ maxMailsPerHour: 2 })], connections).runJobNow('alerts');
+  t.is(run.counts.fired, 3);
+  t.is(run.counts.queued, 2);
+  const entries = await createOutbox(world.db.store, world.clock).list();
+  t.deepEqual(entries.map((e) => e.status).sort(), ['pending', 'pending', 'suppressed']);
+  t.is(entries.find((e) => e.status === 'suppressed')?.reason, 'rate-limited');
+  t.is((await listActiveAlerts(world.db.store)).length, 3, 'all three are still shown');
+});
