@@ -20,11 +20,13 @@ export interface HealthReport {
   checks: HealthCheck[];
 }
 
-/** A scheduled job as the scheduler's store has it (Agenda), passed in by the caller that may import the scheduler. */
+/** A job as the scheduler has it (its describeJobs), passed in by a caller that may import the scheduler. */
 export interface ScheduledEntry {
   job: string;
+  /** null: no worker has scheduled it. */
   nextRunAt: Date | null;
-  lockedAt: Date | null;
+  /** A worker holds its lock now. */
+  running: boolean;
 }
 
 export interface HealthContext {
@@ -47,10 +49,10 @@ function jobCheck(watched: WatchedJob, entry: ScheduledEntry | undefined, contex
   const worst = mine.find((c) => c.severity === 'critical') ?? mine[0];
   if (worst) return { name, status: worst.severity === 'critical' ? 'fail' : 'warn', message: worst.summary, hint: worst.hint };
   const overdueAfter = context.overdueAfterMs ?? 10 * 60_000;
-  if (context.scheduled !== null && !entry) {
+  if (context.scheduled !== null && (!entry || (entry.nextRunAt === null && !entry.running))) {
     return { name, status: 'warn', message: `job ${watched.job.name} is not scheduled: no worker has started since it was added`, hint: 'Start the service (`mailroom start` or `mailroom worker`).' };
   }
-  if (entry?.nextRunAt && !entry.lockedAt && context.now.getTime() - entry.nextRunAt.getTime() > overdueAfter) {
+  if (entry?.nextRunAt && !entry.running && context.now.getTime() - entry.nextRunAt.getTime() > overdueAfter) {
     return { name, status: 'fail', message: `job ${watched.job.name} has been due since ${entry.nextRunAt.toISOString()}: no worker is running it`, hint: 'Start the service (`mailroom start` or `mailroom worker`), or look at why it stopped.' };
   }
   const last = watched.runs.find((r) => r.status !== 'running');

@@ -1,19 +1,15 @@
 import type { Command } from 'commander';
 import { toAppError } from '../../core/index.ts';
-import { agendaJobNames, createScheduler } from '../../scheduler/index.ts';
+import { describeJobs } from '../../scheduler/index.ts';
 import { assessHealth, healthExitCodes, type HealthReport, type ScheduledEntry } from '../../watch/index.ts';
 import type { App } from '../../app.ts';
 import type { CliDeps } from '../cli-deps.ts';
 import { formatTable } from './format-table.ts';
 
+/** The schedule as the scheduler describes it; null when it cannot be read (then health does not judge it). */
 async function readSchedule(app: App): Promise<ScheduledEntry[] | null> {
   try {
-    const { jobs } = await createScheduler(app).agenda.queryJobs({ names: Object.values(agendaJobNames), includeDisabled: true, limit: 100_000 });
-    return jobs.map((s) => ({
-      job: (s.data as { job?: string } | undefined)?.job ?? '',
-      nextRunAt: s.nextRunAt ? new Date(s.nextRunAt) : null,
-      lockedAt: s.lockedAt ? new Date(s.lockedAt) : null,
-    }));
+    return (await describeJobs(app)).map((d) => ({ job: d.name, nextRunAt: d.nextRunAt ? new Date(d.nextRunAt) : null, running: d.running }));
   } catch {
     return null;
   }
