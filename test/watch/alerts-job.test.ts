@@ -33,6 +33,8 @@ test('a job failing 3 runs in a row is mailed once through the outbox, not again
   t.regex(first!.subject, /support failed its last 3 runs \(GRAPH_FOLDER_NOT_FOUND/);
   t.is(header(first!, 'Auto-Submitted'), 'auto-generated');
   t.is(header(first!, 'X-Auto-Response-Suppress'), 'All');
+  // It belongs to no ticket, so a reply to it must not be threaded into one.
+  t.is(await world.db.store.collection('known_messages').countDocuments({}), 0);
 
   // Still failing, evaluated again and again and no reminders by default: nothing more is mailed.
   for (let i = 0; i < 3; i += 1) {
