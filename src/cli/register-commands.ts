@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliDeps } from './cli-deps.ts';
+import { registerHealthCommands } from './commands/health-commands.ts';
 import { registerConfigCommands } from './commands/config-commands.ts';
 import { registerConnectionCommands } from './commands/connection-commands.ts';
 import { registerEmulatorCommands } from './commands/emulator-commands.ts';
@@ -9,7 +10,6 @@ import { registerTicketsCommands } from './commands/tickets-commands.ts';
 import { registerNotificationsCommands } from './commands/notifications-commands.ts';
 import { registerCalendarCommands } from './commands/calendar-commands.ts';
 import { registerServiceCommands } from './commands/service-commands.ts';
-import { registerHealthCommands } from './commands/health-commands.ts';
 
 /** The one list of command groups; each group lives in its own file under commands/. */
 export function registerCommands(program: Command, deps: CliDeps): void {
@@ -21,6 +21,6 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerNotificationsCommands(program, deps);
   registerCalendarCommands(program, deps);
   registerServiceCommands(program, deps);
-  registerHealthCommands(program, deps);
   registerEmulatorCommands(program, deps);
+  registerHealthCommands(program, deps);
 }

@@ -4,10 +4,10 @@ import { configInvalid, type ConfigProblem } from './config-problem.ts';
 import type { ConnectionConfig } from './connection-config.ts';
 import type { CalendarPublishJobConfig, CalendarReadJobConfig, JobConfig, MailJobConfig, NotificationsJobConfig, RoomSyncJobConfig } from './job-config.ts';
 import { parseSchedule } from './check-schedule.ts';
-import { withAlertsDefaults } from './alerts-job-defaults.ts';
 import { readJsonFile } from './read-json-file.ts';
 import type { Environment } from './read-environment.ts';
 import { validateWithSchema } from './schema-registry.ts';
+import { withAlertsDefaults } from './alerts-job-defaults.ts';
 
 export interface MailroomConfig {
   /** The project folder holding schedules/ and rules/; relative paths in config resolve against it. */
