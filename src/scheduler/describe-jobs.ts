@@ -46,6 +46,7 @@ export function describeTarget(job: JobConfig): string {
     case 'calendar-publish': return job.resources ? job.resources.map((r) => r.mailbox).join(', ') : 'every planned resource';
     case 'calendar-read': return job.users.join(', ');
     case 'room-sync': return job.roomList ? `room list ${job.roomList}` : (job.rooms ?? []).join(', ');
+    case 'alerts': return job.recipients.length > 0 ? `mails ${job.recipients.join(', ')}` : 'logs and shows alerts only';
   }
 }
 
