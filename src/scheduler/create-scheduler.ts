@@ -9,7 +9,7 @@ import type { JobConfig } from '../config/job-config.ts';
 import { agendaJobNames, type AgendaJobData } from './agenda-job-names.ts';
 import { readJobOverrides } from './job-overrides.ts';
 import { isEffectivelyEnabled, reconcileSchedules, type ReconcileResult } from './reconcile-schedules.ts';
-import { AppError } from '../core/index.ts';
+import { AppError, isAppError } from '../core/index.ts';
 
 /** What the scheduler needs of the application (the composition root provides it). */
 export interface SchedulerHost {
@@ -94,6 +94,10 @@ export function createScheduler(app: SchedulerHost, options: SchedulerOptions = 
     try {
       // A failed run is recorded in job results; the repeating job simply runs again on its next tick.
       await done;
+    } catch (error) {
+      // Someone runs it by hand (`jobs run`) or through the API right now: this tick is skipped, not queued up.
+      if (!isAppError(error, 'JOB_BUSY')) throw error;
+      app.logger.info(`scheduler: ${(error as Error).message}; skipping this tick`);
     } finally {
       clearInterval(touch);
     }

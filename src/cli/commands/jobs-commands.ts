@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { AppError } from '../../core/index.ts';
-import type { JobRunRecord } from '../../jobs/index.ts';
+import { createJobLocks, type JobRunRecord } from '../../jobs/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
 import { createScheduler, isEffectivelyEnabled, readJobOverrides, setJobOverride, agendaJobNames } from '../../scheduler/index.ts';
 import { formatTable, formatWhen, shorten } from './format-table.ts';
@@ -35,7 +35,8 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
     .argument('<name>', 'job name from schedules/')
     .option('--json', 'print the run record as JSON')
     .option('--queue', 'ask the running workers to run it as soon as they can, instead of running it here')
-    .action(async (name: string, options: { json?: boolean; queue?: boolean }) => {
+    .option('--wait', 'while the job runs elsewhere, wait until it is free (without it: say so and exit 1)')
+    .action(async (name: string, options: { json?: boolean; queue?: boolean; wait?: boolean }) => {
       const app = await deps.openApp();
       app.findJob(name);
       if (options.queue) {
@@ -52,6 +53,7 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
       try {
         const run = await app.runJobNow(name, {
           signal: controller.signal,
+          wait: options.wait === true,
           onProgress: (p) => {
             bar?.setTotal(p.total ?? p.done);
             bar?.update(p.done, { label: shorten(p.label ?? '', 40) });
@@ -77,6 +79,8 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
       const latest = await app.results.latest(app.config.jobs.map((j) => j.name));
       const { jobs: scheduled } = await createScheduler(app).agenda.queryJobs({ names: Object.values(agendaJobNames), includeDisabled: true, limit: 100_000 });
       const byJob = new Map(scheduled.map((s) => [(s.data as { job?: string } | undefined)?.job ?? '', s]));
+      const locks = createJobLocks(app.store, app.clock);
+      const holders = new Map(await Promise.all(app.config.jobs.map(async (job) => [job.name, await locks.holder(job.name)] as const)));
       const rows = app.config.jobs.map((job) => {
         const entry = byJob.get(job.name);
         const last = latest.get(job.name);
@@ -86,9 +90,10 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
           schedule: job.schedule,
           enabled: isEffectivelyEnabled(job, overrides),
           override: overrides.has(job.name) ? (overrides.get(job.name) ? 'enabled' : 'disabled') : null,
-          // Agenda's lock says whether a worker runs it now; a run record left "running" by a killed worker does not.
-          running: entry?.lockedAt !== null && entry?.lockedAt !== undefined,
-          lastRun: last ? { id: last._id, status: last.status === 'running' && !entry?.lockedAt ? 'interrupted' : last.status, startedAt: last.startedAt } : null,
+          // The job's lease says whether it runs now, wherever it was started; a run whose process died is already
+          // stored as interrupted by the results store once that lease lapsed.
+          running: holders.get(job.name) !== null,
+          lastRun: last ? { id: last._id, status: last.status, startedAt: last.startedAt } : null,
           nextRunAt: entry?.nextRunAt ?? null,
         };
       });
