@@ -63,7 +63,7 @@ async function serve(deps: CliDeps, options: RunOptions, closables: Closable[], 
     closables.push({ name: 'emulator', close: () => emulator!.close() });
     logger.info(`emulator with the demo tenant at ${emulator.url} (tenant ${emulator.tenantId})`);
   }
-  const app = await deps.openApp();
+  const app = await deps.openApp({ lasting: true });
   if (emulator) {
     // The demo's planned work (appointments for alice and bob) is what the calendar-publish job puts in Outlook.
     const plan = await importCalendarPlan(app.store, resolve(deps.cwd, 'fixtures/calendar/demo-plan.json'), { full: false, clock: app.clock });
@@ -72,7 +72,7 @@ async function serve(deps: CliDeps, options: RunOptions, closables: Closable[], 
   const scheduler = createScheduler(app, { processEveryMs: 2000 });
   const reconciled = await scheduler.start();
   const active = [...reconciled.added, ...reconciled.changed, ...reconciled.unchanged];
-  logger.info(`scheduled ${active.length} job(s): ${active.join(', ') || 'none'}`, { database: app.store.origin === 'uri' ? 'MONGODB_URI' : `embedded ${app.store.origin} at ${app.store.uri}` });
+  logger.info(`scheduled ${active.length} job(s): ${active.join(', ') || 'none'}`, { database: app.store.origin === 'uri' ? 'MONGODB_URI' : `embedded ${app.store.origin === 'shared' ? 'server of another command' : app.store.origin} at ${app.store.uri}` });
   if (emulator) {
     logger.info('demo: the jobs read the emulated mailboxes now; in another terminal try `npx mailroom tickets list`, `npx mailroom objects`, `npx mailroom jobs results`, `npx mailroom notifications list`');
     logger.info(`demo: deliver more mail with: curl --cacert ${emulator.caFile} -X POST --data-binary @fixtures/rules/default/new-request.eml -H 'content-type: message/rfc822' '${emulator.url}/_emulator/mailboxes/support@contoso.example/messages?folder=Inbox/Support'`);
