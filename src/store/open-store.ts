@@ -1,4 +1,4 @@
-import { GridFSBucket, MongoClient, type Collection, type Db, type Document, type MongoClientOptions, MongoParseError } from 'mongodb';
+import { GridFSBucket, MongoClient, type Collection, type Db, type Document, type MongoClientOptions } from 'mongodb';
 import { AppError } from '../core/index.ts';
 import type { Logger } from '../log/index.ts';
 import { collectionNames, counterNames, filesBucketName, type CollectionName } from './collection-names.ts';
@@ -54,18 +54,25 @@ export async function ensureIndexes(db: Db): Promise<void> {
   }
 }
 
+/** The option names a connection string sets (case-insensitive, as the driver reads them). */
+function uriOptionNames(uri: string): Set<string> {
+  const query = uri.includes('?') ? uri.slice(uri.indexOf('?') + 1) : '';
+  return new Set([...new URLSearchParams(query).keys()].map((key) => key.toLowerCase()));
+}
+
 /**
- * The URI reaches the driver as given (credentials, TLS and every other option in it); only what it leaves open is
- * set here. Writes are journaled and acknowledged by a majority unless the URI says otherwise (`w`, `journal`):
- * a mail's post-actions follow its writes, so a write must survive a crash of the server once acknowledged.
+ * The URI reaches the driver as given (credentials, TLS and every other option in it): an option object would win
+ * over the URI, so only what the URI leaves open is set here. Writes are journaled and acknowledged by a majority
+ * unless the URI sets a write concern (`w`, `journal`, `wtimeoutMS`): a mail's post-actions follow its writes, so
+ * an acknowledged write must survive a crash of the server.
  */
 export function clientOptionsFor(uri: string, serverSelectionTimeoutMs: number): MongoClientOptions {
-  // Constructing a client parses the URI without connecting: the way to learn whether it sets a write concern.
-  const fromUri = new MongoClient(uri).options.writeConcern;
+  const given = uriOptionNames(uri);
+  const setsWriteConcern = ['w', 'journal', 'wtimeoutms'].some((name) => given.has(name));
   return {
-    serverSelectionTimeoutMS: serverSelectionTimeoutMs,
-    appName: 'mailroom',
-    ...(fromUri === undefined ? { writeConcern: { w: 'majority', journal: true } } : {}),
+    ...(given.has('serverselectiontimeoutms') ? {} : { serverSelectionTimeoutMS: serverSelectionTimeoutMs }),
+    ...(given.has('appname') ? {} : { appName: 'mailroom' }),
+    ...(setsWriteConcern ? {} : { writeConcern: { w: 'majority', journal: true } }),
   };
 }
 
@@ -97,14 +104,24 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   try {
     client = new MongoClient(uri, clientOptionsFor(uri, options.serverSelectionTimeoutMs ?? 10_000));
   } catch (error) {
+    // The constructor only parses the connection string (its parser has error classes of its own): whatever it
+    // throws says the string is not valid.
     await forget?.();
-    if (error instanceof MongoParseError) {
-      throw new AppError('CONFIG_INVALID', `MONGODB_URI is not a valid MongoDB connection string: ${error.message}`, { cause: error, hint: 'See https://www.mongodb.com/docs/manual/reference/connection-string/' });
-    }
-    throw error;
+    throw new AppError('CONFIG_INVALID', `MONGODB_URI is not a valid MongoDB connection string: ${(error as Error).message}`, { cause: error, hint: 'See https://www.mongodb.com/docs/manual/reference/connection-string/' });
   }
   try {
-    await withStoreErrors('connect to the database', () => client.connect());
+    await withStoreErrors('connect to the database', async () => {
+      try {
+        await client.connect();
+      } catch (error) {
+        // A TLS file the URI names (tlsCAFile, tlsCertificateKeyFile) that cannot be read is bad configuration.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'EACCES') {
+          throw new AppError('CONFIG_INVALID', `MONGODB_URI names a file that cannot be read: ${(error as Error).message}`, { cause: error });
+        }
+        throw error;
+      }
+    });
     const db = client.db(options.dbName);
     await ensureIndexes(db);
     const origin = embedded?.kind ?? (options.uri ? 'uri' : 'shared');
