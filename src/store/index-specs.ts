@@ -9,8 +9,9 @@ export interface IndexSpec {
 }
 
 /**
- * Only plain and unique indexes: FerretDB 1.24 lacks partial, sparse, TTL and collation indexes, and we must run on it.
- * Unique indexes carry the idempotency keys that make every job write safe to repeat.
+ * Plain and unique indexes: the kinds every server we run on keeps (MongoDB, and mongo-java-server, which also has
+ * sparse ones but no partial, TTL or collation indexes). Unique indexes carry the idempotency keys that make every
+ * job write safe to repeat.
  */
 export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.tickets, key: { number: 1 }, name: 'number_unique', unique: true },
