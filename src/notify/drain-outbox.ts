@@ -2,10 +2,11 @@ import { AppError, isAppError, toAppError, type Clock } from '../core/index.ts';
 import { escapeODataString, type GraphClient } from '../graph/index.ts';
 import type { JobRun } from '../jobs/index.ts';
 import type { Logger } from '../log/index.ts';
-import { collectionNames, withStoreErrors, type Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import { buildMimeMessage } from './build-mime-message.ts';
 import type { Outbox } from './create-outbox.ts';
 import type { OutboxEntry } from './notification-types.ts';
+import { createThreadIndex } from '../tickets/index.ts';
 
 /** Points where a test can stop the process (SIGKILL) to prove a restart sends exactly once. */
 export interface DeliveryHooks {
@@ -62,14 +63,7 @@ async function findInSentItems(context: DrainContext, entry: OutboxEntry): Promi
 
 /** A reply to what we send must thread into the ticket: the mail connector looks its In-Reply-To up here. */
 async function rememberMessageId(context: DrainContext, entry: OutboxEntry): Promise<void> {
-  const id = entry.internetMessageId.replace(/^<|>$/g, '');
-  await withStoreErrors('remember sent message id', () =>
-    context.store.collection<{ _id: string; ticketNumber: number; source: string; at: Date }>(collectionNames.knownMessages).updateOne(
-      { _id: id },
-      { $setOnInsert: { ticketNumber: entry.ticketNumber, source: 'notification', at: context.clock() } },
-      { upsert: true },
-    ),
-  );
+  await createThreadIndex(context.store).remember([{ ids: [entry.internetMessageId], ticketNumber: entry.ticketNumber }], 'notification', context.clock());
 }
 
 async function sendEntry(context: DrainContext, entry: OutboxEntry): Promise<void> {
