@@ -119,9 +119,11 @@ export async function processChunk(run: MailRun, mails: readonly FetchedMail[]):
       },
     });
   }
+  // A duplicate of a mail earlier in this chunk names the target that mail got just now.
+  const targets = new Map(decided.flatMap(({ mail }, n) => { const a = applied[n]!; return a instanceof AppError ? [] : [[mail.work.key, a.target] as const]; }));
   for (const dup of duplicates) {
     const postActions = jobPostActions(job);
-    const target = dup.of.outcome?.target ?? null;
+    const target = dup.of.outcome?.target ?? targets.get(dup.of._id) ?? null;
     finishing.push({
       work: dup.work, postActions, raw: dup.raw,
       mark: { ...withoutId(identityOf(run, dup.work)), outcome: { rule: null, action: 'duplicate', target, duplicateOf: dup.of._id }, postActions, sha256: dup.sha256 },
