@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,4 +110,41 @@ export async function startMailWorld(options: { job?: Partial<MailJobConfig>; em
       await rm(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface ChildResult {
+  killed: boolean;
+  /** The child's JSON line when it finished. */
+  result: { status: string; counts: Record<string, number>; writes: number; peakRssBytes: number; [field: string]: unknown } | null;
+  /** Database writes the child made before it ended (from its stderr). */
+  writes: number;
+  output: string;
+}
+
+/**
+ * Runs the world's mail job once in a child process (test/mail/run-job-child.ts): `KILL_AFTER_WRITES` kills it with
+ * SIGKILL right after its k-th database write, `KILL_ON_INFLIGHT` after the in-flight mark of a mail with that subject.
+ */
+export function runJobChild(world: MailWorld, env: Record<string, string> = {}): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/mail/run-job-child.ts'], {
+      env: { ...process.env, EMU_URL: world.emulator.url, EMU_CA: world.emulator.caFile, DB_URI: world.db.uri, DB_NAME: world.db.dbName, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (_code, signal) => {
+      const line = stdout.trim().split('\n').pop() ?? '';
+      let result: ChildResult['result'] = null;
+      try {
+        result = line.startsWith('{') ? (JSON.parse(line) as ChildResult['result']) : null;
+      } catch {
+        result = null;
+      }
+      resolve({ killed: signal === 'SIGKILL', result, writes: (stderr.match(/^write \d+/gm) ?? []).length, output: `${stdout}${stderr}` });
+    });
+  });
 }

@@ -42,6 +42,8 @@ export interface LedgerEntry extends LedgerIdentity {
   rawMimeFileId?: string | null;
   /** Set by a replay of a mail no longer in the mailbox: process it from `rawMimeFileId`, without post-actions. */
   replayFromRaw?: boolean;
+  /** Set when a replay took the mail out of quarantine; cleared once it is finished. */
+  replayRequestedAt?: Date | null;
   quarantinedAt?: Date | null;
   updatedAt: Date;
 }
@@ -68,6 +70,9 @@ export interface MessageLedger {
   /** Entries a run must look at again although delta will not report them: failed, half-done and in-flight ones. */
   listUnfinished(job: string, limit: number): Promise<LedgerEntry[]>;
   listQuarantined(job: string | null, limit: number): Promise<LedgerEntry[]>;
+  /** Mail a replay took out of quarantine that is not finished yet (the replay was killed). */
+  listReplaying(job: string): Promise<LedgerEntry[]>;
+  findByGraphId(job: string, graphId: string): Promise<LedgerEntry | null>;
   /** Turns a quarantined entry into a failed one with no attempts, so the next run processes it with the current rules. */
   prepareReplay(key: string, fromRaw: boolean, at: Date): Promise<boolean>;
 }
@@ -105,8 +110,8 @@ export function createMessageLedger(store: Store): MessageLedger {
       await withStoreErrors('update message ledger', () =>
         ledger.bulkWrite(marks.map(({ key, status, entry }) => ({
           updateOne: entry
-            ? { filter: { _id: key }, update: { $set: { ...entry, status, lastError: null, inflight: null, replayFromRaw: false, updatedAt: at }, $setOnInsert: { attempts: 0 } }, upsert: true }
-            : { filter: { _id: key }, update: { $set: { status, inflight: null, updatedAt: at } } },
+            ? { filter: { _id: key }, update: { $set: { ...entry, status, lastError: null, inflight: null, replayFromRaw: false, replayRequestedAt: null, updatedAt: at }, $setOnInsert: { attempts: 0 } }, upsert: true }
+            : { filter: { _id: key }, update: { $set: { status, inflight: null, replayRequestedAt: null, updatedAt: at } } },
         }))),
       );
     },
@@ -130,7 +135,7 @@ export function createMessageLedger(store: Store): MessageLedger {
     },
     async markQuarantined(key, at, rawMimeFileId) {
       await withStoreErrors('update message ledger', () =>
-        ledger.updateOne({ _id: key }, { $set: { status: 'quarantined', inflight: null, quarantinedAt: at, updatedAt: at, ...(rawMimeFileId ? { rawMimeFileId } : {}) } }));
+        ledger.updateOne({ _id: key }, { $set: { status: 'quarantined', inflight: null, replayRequestedAt: null, quarantinedAt: at, updatedAt: at, ...(rawMimeFileId ? { rawMimeFileId } : {}) } }));
     },
     async markSettled(entries, status, at) {
       if (entries.length === 0) return;
@@ -152,10 +157,16 @@ export function createMessageLedger(store: Store): MessageLedger {
         ledger.find({ ...(job ? { job } : {}), status: 'quarantined' }).sort({ updatedAt: -1 }).limit(limit).toArray(),
       );
     },
+    async listReplaying(job) {
+      return withStoreErrors('read message ledger', () => ledger.find({ job, status: { $in: ['failed', 'inflight', 'applied'] }, replayRequestedAt: { $ne: null } }).toArray());
+    },
+    async findByGraphId(job, graphId) {
+      return withStoreErrors('read message ledger', () => ledger.findOne({ job, graphId }));
+    },
     async prepareReplay(key, fromRaw, at) {
       const result = await withStoreErrors('update message ledger', () =>
-        ledger.updateOne({ _id: key, status: 'quarantined' }, { $set: { status: 'failed', attempts: 0, replayFromRaw: fromRaw, inflight: null, updatedAt: at } }));
-      return result.modifiedCount === 1;
+        ledger.updateOne({ _id: key, $or: [{ status: 'quarantined' }, { status: { $in: ['failed', 'inflight', 'applied'] }, replayRequestedAt: { $ne: null } }] }, { $set: { status: 'failed', attempts: 0, replayFromRaw: fromRaw, replayRequestedAt: at, inflight: null, updatedAt: at } }));
+      return result.matchedCount === 1;
     },
   };
 }
