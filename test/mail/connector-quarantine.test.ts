@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { runJobChild, startMailWorld, supportMailbox, type MailWorld } from '../
 const ticketRule = { name: 'ticket', action: 'create-ticket', fields: { subject: 'subject', description: 'text', requester: 'from' } };
 const explode = { name: 'explode', when: "$contains(subject, 'POISON') ? $error('cannot handle this mail') : false", action: 'ignore' };
 
-async function poisonedWorld(t: import('ava').ExecutionContext): Promise<{ world: MailWorld; root: string; fixRules(): Promise<void> }> {
+async function poisonedWorld(t: ExecutionContext): Promise<{ world: MailWorld; root: string; fixRules(): Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'mailroom-rules-'));
   t.teardown(() => rm(root, { recursive: true, force: true }));
   await cp('rules/default.json', join(root, 'rules/default.json'));
