@@ -10,6 +10,8 @@ import { registerTicketsCommands } from './commands/tickets-commands.ts';
 import { registerNotificationsCommands } from './commands/notifications-commands.ts';
 import { registerCalendarCommands } from './commands/calendar-commands.ts';
 import { registerServiceCommands } from './commands/service-commands.ts';
+import { registerQuarantineCommands } from './commands/quarantine-commands.ts';
+import { registerJobsResyncCommand } from './commands/jobs-resync-command.ts';
 
 /** The one list of command groups; each group lives in its own file under commands/. */
 export function registerCommands(program: Command, deps: CliDeps): void {
@@ -17,6 +19,8 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerConnectionCommands(program, deps);
   registerRulesCommands(program, deps);
   registerJobsCommands(program, deps);
+  registerJobsResyncCommand(program, deps);
+  registerQuarantineCommands(program, deps);
   registerTicketsCommands(program, deps);
   registerNotificationsCommands(program, deps);
   registerCalendarCommands(program, deps);

@@ -24,7 +24,7 @@ export interface MailJobConfig extends JobBase {
   rules: string;
   since?: string;
   postActions: MailPostActions;
-  limits: { messagesPerRun: number; attachmentMaxBytes: number; maxAttempts: number };
+  limits: { messagesPerRun: number; attachmentMaxBytes: number; maxAttempts: number; messageMaxBytes?: number };
 }
 
 /** Sends what rules/notifications.json calls for, from `mailbox` through `connection` (the one place the sender is set). */

@@ -25,6 +25,7 @@ export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.objects, key: { key: 1 }, name: 'key_unique', unique: true },
   { collection: c.objects, key: { type: 1, createdAt: -1 }, name: 'type_created' },
   { collection: c.mailLedger, key: { job: 1, status: 1 }, name: 'job_status' },
+  { collection: c.mailLedger, key: { mailbox: 1, internetMessageId: 1 }, name: 'mailbox_message_id' },
   // The indexes a GridFS upload stream would create on first use; putFiles writes the bucket without one.
   { collection: c.fileMetadata, key: { filename: 1, uploadDate: 1 }, name: 'filename_1_uploadDate_1' },
   { collection: c.fileChunks, key: { files_id: 1, n: 1 }, name: 'files_id_1_n_1', unique: true },

@@ -4,18 +4,10 @@ import { resolveConnectionHosts, type ConnectionConfig } from '../../config/conn
 import { createGraphClient, resolveMailFolder, userPath, type GraphClient } from '../../graph/index.ts';
 import type { Logger } from '../../log/index.ts';
 import { missingRoles, requiredRoles, type ConnectionJob } from './connection-required-roles.ts';
+import { checkPostActionFolders } from './connection-test-post-action-folders.ts';
 
-export type StepStatus = 'ok' | 'warn' | 'fail' | 'skip';
-
-export interface TestStep {
-  step: 'token' | 'roles' | 'mailbox' | 'folder' | 'secret-expiry';
-  status: StepStatus;
-  reason: string;
-  /** The AppError code behind a failure. */
-  code?: string;
-  /** What to do about it. */
-  hint?: string;
-}
+export type { StepStatus, TestStep } from './connection-test-step.ts';
+import type { TestStep } from './connection-test-step.ts';
 
 export interface ConnectionTestReport {
   connection: string;
@@ -184,6 +176,7 @@ export async function runConnectionTest(
     } catch (error) {
       steps.push(failed('folder', error));
     }
+    steps.push(...await checkPostActionFolders(graph, target.mailbox, jobs.filter((j) => target.jobs.includes(j.name)), context.baseDir));
   }
 
   steps.push(expiryStep(connection, context));
