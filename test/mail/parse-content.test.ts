@@ -92,3 +92,20 @@ test('plain mail carries no security field', async (t) => {
   const message = await parseFixture('reply-outlook-desktop-en.eml');
   t.is(message.security, undefined);
 });
+
+test('Authentication-Results as Exchange Online writes it (no authserv-id), topmost first, with a forged one below', async (t) => {
+  const message = await parseFixture('auth-dmarc-fail-exchange-online.eml');
+  t.deepEqual(message.authenticationResults, [
+    { authservId: null, spf: 'fail', dkim: 'none', dmarc: 'fail', compauth: 'fail', headerFrom: 'bank.example', mailFrom: 'bank.example' },
+    { authservId: 'mx.bank.example', spf: 'pass', dkim: 'pass', dmarc: 'pass', compauth: null, headerFrom: 'bank.example', mailFrom: 'bank.example' },
+  ]);
+});
+
+test('Authentication-Results: DKIM passes when any signature passed; a header that does not parse is skipped', async (t) => {
+  const message = await parseMessage(
+    'Authentication-Results: mx.firma.example; dkim=fail header.d=a.example; dkim=pass header.d=b.example; spf=softfail smtp.mailfrom=b.example\r\nAuthentication-Results: ;;;\r\nFrom: a@b.example\r\nSubject: s\r\n\r\nbody\r\n',
+  );
+  t.is(message.authenticationResults?.[0]?.authservId, 'mx.firma.example');
+  t.is(message.authenticationResults?.[0]?.dkim, 'pass');
+  t.is(message.authenticationResults?.[0]?.spf, 'softfail');
+});

@@ -69,6 +69,24 @@ export interface Message {
   enclosedMessage?: EnclosedMessage | null;
   /** S/MIME or PGP signature and encryption; absent means neither was seen. */
   security?: MessageSecurity;
+  /** Every Authentication-Results header, topmost (added last, by our side) first; absent when there is none. */
+  authenticationResults?: AuthenticationResult[];
+}
+
+/** One Authentication-Results header (RFC 8601); results lower-cased ("pass", "fail", "none", …), null when absent. */
+export interface AuthenticationResult {
+  /** The authserv-id naming who wrote the header; null when it has none (Exchange Online writes none). */
+  authservId: string | null;
+  spf: string | null;
+  /** "pass" when any DKIM signature passed, else the first result. */
+  dkim: string | null;
+  dmarc: string | null;
+  /** Exchange Online's composite authentication. */
+  compauth: string | null;
+  /** The From domain DMARC was evaluated for (header.from). */
+  headerFrom: string | null;
+  /** The envelope sender SPF checked (smtp.mailfrom). */
+  mailFrom: string | null;
 }
 
 export interface EnclosedMessage {
