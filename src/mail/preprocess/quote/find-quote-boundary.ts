@@ -18,6 +18,8 @@ export interface QuoteBoundary {
 export interface BoundaryContext {
   /** The message subject: an Outlook header block looks the same for a reply and a forward, the subject tells them apart. */
   subject?: string;
+  /** Whether a marker found on these lines may be used (the enabled language packs read its words); default yes. */
+  accept?: (markerLines: readonly string[]) => boolean;
 }
 
 // Every pattern below runs on one line (or three joined lines) of bounded length, and none nests quantifiers,
@@ -47,7 +49,7 @@ export function findQuoteBoundary(rawLines: readonly string[], context: Boundary
     // Inside an interleaved answer a quoted header only counts when nothing of the sender follows it.
     if (line.depth > 0 && i < trailingQuote) continue;
     const found = boundaryAt(lines, i, subjectSaysForward);
-    if (found !== null) return found;
+    if (found !== null && (context.accept === undefined || context.accept(rawLines.slice(found.start, Math.max(found.contentStart, found.start + 1))))) return found;
   }
   if (trailingQuote < lines.length) return quoteBlockBoundary(lines, trailingQuote);
   return null;
