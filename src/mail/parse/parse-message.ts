@@ -9,6 +9,7 @@ import { firstAddress, readAddresses } from './read-addresses.ts';
 import { readAuthenticationResults } from './read-authentication-results.ts';
 import { readSecurity } from './read-security.ts';
 import { MAX_ENCLOSED_DEPTH, useEnclosedMessage } from './use-enclosed-message.ts';
+import { useTnefContent } from './use-tnef-content.ts';
 
 export interface ParseMeta {
   graphId?: string;
@@ -59,7 +60,7 @@ async function parseAtDepth(raw: Uint8Array | string, meta: ParseMeta, depth: nu
 
   const { security, attachments } = readSecurity({ headers, attachments: parsed.attachments.map(toAttachment) });
   const authenticationResults = readAuthenticationResults(headers);
-  const message: Message = {
+  const message: Message = useTnefContent({
     ids: {
       graphId: meta.graphId ?? null,
       internetMessageId: stripAngles(parsed.messageId),
@@ -83,7 +84,7 @@ async function parseAtDepth(raw: Uint8Array | string, meta: ParseMeta, depth: nu
     parseWarnings: warnings,
     ...(security.signed !== null || security.encrypted !== null ? { security } : {}),
     ...(authenticationResults.length > 0 ? { authenticationResults } : {}),
-  };
+  });
   if (depth >= MAX_ENCLOSED_DEPTH) return message;
   return useEnclosedMessage(message, (enclosed) => parseAtDepth(enclosed, {}, depth + 1));
 }
