@@ -17,7 +17,7 @@ import { registerRequestLog } from './plugins/request-log-plugin.ts';
 import { registerSecurity } from './plugins/security-plugin.ts';
 import type { RouteContext, RouteGroup } from './route-group.ts';
 import { routeGroups } from './route-groups.ts';
-import { errorBodySchema } from './schemas/error-schema.ts';
+import { sharedSchemas } from './schemas/shared-schemas.ts';
 
 export interface HttpServerOptions {
   /** Defaults to the config's `http` settings. */
@@ -79,8 +79,10 @@ export async function createHttpServer(host: HttpHost, options: HttpServerOption
   }) as unknown as FastifyInstance;
   fastify.setValidatorCompiler(compilers.validatorCompiler);
   fastify.setSerializerCompiler(compilers.serializerCompiler);
-  compilers.addSchema(errorBodySchema);
-  fastify.addSchema(errorBodySchema);
+  for (const schema of sharedSchemas) {
+    compilers.addSchema(schema);
+    fastify.addSchema(schema);
+  }
 
   const tokens = createApiTokenStore(host.store, host.clock);
   const sessions = createSessionStore(host.store, host.clock);

@@ -5,7 +5,8 @@ import { withHttpDefaults, type HttpConfig } from '../../../src/config/http-conf
 import type { JobConfig } from '../../../src/config/job-config.ts';
 import { createHttpServer, type HttpServer, type RouteGroup } from '../../../src/http/index.ts';
 import { createLogger } from '../../../src/log/index.ts';
-import { startMailWorld, type MailWorld } from '../../helpers/mail-world.ts';
+import { startMailWorld, supportMailbox, type MailWorld } from '../../helpers/mail-world.ts';
+import { join } from 'node:path';
 
 export interface ApiWorld {
   world: MailWorld;
@@ -30,13 +31,16 @@ export interface CallResult {
 }
 
 /** The emulator, a throw-away database, the app and its HTTP server listening on 127.0.0.1:0; requests go over real HTTP. */
+/** Jobs: the mail world's mail job `support` and a notifications job `notify` sending from the support mailbox with rules/notifications.json. */
 export async function startApiWorld(options: { http?: Record<string, unknown>; groups?: RouteGroup[]; jobs?: (world: MailWorld) => JobConfig[]; notificationsFile?: string } = {}): Promise<ApiWorld> {
   const world = await startMailWorld();
   const lines: string[] = [];
   const stream = new Writable({ write(chunk: Buffer, _e, done) { lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)); done(); } });
   const logger = createLogger({ level: 'info', format: 'json', stream });
   const settings: HttpConfig = withHttpDefaults({ port: 0, ...options.http }, 'schedules/http.json');
-  const config = { ...world.app.config, http: settings, jobs: options.jobs ? options.jobs(world) : world.app.config.jobs, notificationsFile: options.notificationsFile ?? null };
+  const notify: JobConfig = { name: 'notify', type: 'notifications', connection: 'test', enabled: true, schedule: '1 minute', file: 'schedules/test.json', mailbox: supportMailbox };
+  const jobs = options.jobs ? options.jobs(world) : [...world.app.config.jobs, notify];
+  const config = { ...world.app.config, http: settings, jobs, notificationsFile: options.notificationsFile ?? join(process.cwd(), 'rules/notifications.json') };
   const app = createApp({ config, store: world.db.store, logger });
   const server = await createHttpServer(app, { ...(options.groups ? { extraGroups: options.groups } : {}) });
   const url = await server.listen();
