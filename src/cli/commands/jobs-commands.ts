@@ -3,7 +3,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { AppError } from '../../core/index.ts';
 import type { JobRunRecord } from '../../jobs/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
-import { createScheduler, listJobStates, setJobEnabled } from '../../scheduler/index.ts';
+import { createScheduler, describeJobs, setJobEnabled } from '../../scheduler/index.ts';
 import { formatTable, formatWhen, shorten } from './format-table.ts';
 
 function countsText(counts: Record<string, number>): string {
@@ -73,8 +73,7 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const app = await deps.openApp();
-      // Agenda's lock says whether a worker runs it now; a run record left "running" by a killed worker does not.
-      const rows = await listJobStates(app, createScheduler(app));
+      const rows = await describeJobs(app);
       if (options.json) return void deps.stdout(`${JSON.stringify(rows)}\n`);
       deps.stdout(formatTable(['job', 'type', 'schedule', 'enabled', 'running', 'last run', 'next run'], rows.map((r) => [
         r.name, r.type, r.schedule, `${r.enabled ? 'yes' : 'no'}${r.override ? ' (override)' : ''}`, r.running ? 'yes' : 'no',

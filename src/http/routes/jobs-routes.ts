@@ -1,5 +1,5 @@
 import { AppError } from '../../core/index.ts';
-import { createScheduler, listJobStates, setJobEnabled, type Scheduler } from '../../scheduler/index.ts';
+import { createScheduler, describeJobs, setJobEnabled, type Scheduler } from '../../scheduler/index.ts';
 import { errorResponses } from '../schemas/error-schema.ts';
 import { jobNameParams, jobRunJson, jobStateJson } from '../schemas/job-schemas.ts';
 import type { RouteGroup } from '../route-group.ts';
@@ -14,17 +14,17 @@ export const jobsRoutes: RouteGroup = {
     const agenda = (): Scheduler => (scheduler ??= createScheduler(host));
     const stateOf = async (name: string): Promise<Record<string, unknown>> => {
       host.findJob(name);
-      const state = (await listJobStates(host, agenda())).find((s) => s.name === name)!;
-      return jobStateJson(state);
+      const [job] = await describeJobs(host, [name]);
+      return jobStateJson(job!);
     };
 
     fastify.get('/', {
       config: { access: 'jobs:read' },
       schema: {
-        summary: 'Every configured job with schedule, enabled, last and next run and health', tags: ['jobs'],
+        summary: 'Every configured job with its target, schedule, enabled, last and next run and failures in a row', tags: ['jobs'],
         response: { 200: { type: 'object', additionalProperties: false, required: ['jobs'], properties: { jobs: { type: 'array', items: { $ref: 'Job#' } } } }, ...errorResponses(401, 403) },
       },
-    }, async () => ({ jobs: (await listJobStates(host, agenda())).map(jobStateJson) }));
+    }, async () => ({ jobs: (await describeJobs(host)).map(jobStateJson) }));
 
     fastify.get<{ Params: { name: string } }>('/:name', {
       config: { access: 'jobs:read' },
@@ -48,8 +48,8 @@ export const jobsRoutes: RouteGroup = {
       const { name } = request.params;
       host.findJob(name);
       if (request.query.wait) return jobRunJson(await host.runJobNow(name, { worker: `http:${request.id}` }));
-      const state = (await listJobStates(host, agenda())).find((s) => s.name === name)!;
-      if (!state.enabled) throw new AppError('API_CONFLICT', `job ${name} is disabled, so no worker runs it`, { hint: `Enable it (POST /api/v1/jobs/${name}/enable), or run it here with ?wait=true.` });
+      const [state] = await describeJobs(host, [name]);
+      if (!state!.enabled) throw new AppError('API_CONFLICT', `job ${name} is disabled, so no worker runs it`, { hint: `Enable it (POST /api/v1/jobs/${name}/enable), or run it here with ?wait=true.` });
       await agenda().queue(name);
       return reply.code(202).send({ queued: name });
     });

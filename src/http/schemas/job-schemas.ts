@@ -1,5 +1,5 @@
 import type { JobRunItem, JobRunSummary } from '../../jobs/index.ts';
-import type { JobState } from '../../scheduler/index.ts';
+import type { JobDescription } from '../../scheduler/index.ts';
 
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
@@ -10,10 +10,11 @@ export const jobStateSchema = {
   $id: 'Job',
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'type', 'schedule', 'enabled', 'override', 'running', 'lastRun', 'nextRunAt', 'failuresInRow', 'health'],
+  required: ['name', 'type', 'target', 'schedule', 'enabled', 'override', 'running', 'lastRun', 'nextRunAt', 'failuresInRow'],
   properties: {
     name: { type: 'string' },
     type: { type: 'string' },
+    target: { type: 'string', description: 'What the job works on: mailbox and folder, calendars, a room list.' },
     schedule: { type: 'string' },
     enabled: { type: 'boolean' },
     override: { enum: ['enabled', 'disabled', null], description: 'Set when enable/disable overrides the schedule file.' },
@@ -25,8 +26,7 @@ export const jobStateSchema = {
       properties: { id: { type: 'string' }, status: { enum: ['running', 'succeeded', 'partial', 'failed', 'aborted', 'interrupted'] }, startedAt: dateTime, endedAt: nullableDateTime, counts },
     },
     nextRunAt: nullableDateTime,
-    failuresInRow: { type: 'integer' },
-    health: { enum: ['ok', 'failing', 'never-run', 'disabled'] },
+    failuresInRow: { type: 'integer', description: 'Failed (or aborted) runs since the last one that was not.' },
   },
 } as const;
 
@@ -71,8 +71,10 @@ export const jobRunItemSchema = {
 
 export const jobNameParams = { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
 
-export function jobStateJson(state: JobState): Record<string, unknown> {
-  return { ...state };
+/** Only the fields the schema promises: describeJobs may grow fields (push) before the schema does. */
+export function jobStateJson(job: JobDescription): Record<string, unknown> {
+  const { name, type, target, schedule, enabled, override, running, lastRun, nextRunAt, failuresInRow } = job;
+  return { name, type, target, schedule, enabled, override, running, lastRun, nextRunAt, failuresInRow };
 }
 
 export function jobRunJson(run: JobRunSummary): Record<string, unknown> {
