@@ -10,6 +10,7 @@ import { registerNotificationsCommands } from './commands/notifications-commands
 import { registerCalendarCommands } from './commands/calendar-commands.ts';
 import { registerServiceCommands } from './commands/service-commands.ts';
 import { registerServeCommands } from './commands/serve-commands.ts';
+import { registerApiTokensCommands } from './commands/api-tokens-commands.ts';
 
 /** The one list of command groups; each group lives in its own file under commands/. */
 export function registerCommands(program: Command, deps: CliDeps): void {
@@ -22,5 +23,6 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerCalendarCommands(program, deps);
   registerServiceCommands(program, deps);
   registerServeCommands(program, deps);
+  registerApiTokensCommands(program, deps);
   registerEmulatorCommands(program, deps);
 }
