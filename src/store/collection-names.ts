@@ -27,6 +27,8 @@ export const collectionNames = {
   signInRequests: 'sign_in_requests',
   /** The outbound webhook queue: one document per (target, event), delivered at least once. */
   webhookDeliveries: 'webhook_deliveries',
+  /** Per webhook target: up to which ticket event time deliveries were queued. */
+  webhookState: 'webhook_state',
   /** GridFS's own files collection of the `files` bucket (ids derived from the content checksum, for de-duplication). */
   fileMetadata: 'files.files',
   /** GridFS's chunks collection of the `files` bucket. */

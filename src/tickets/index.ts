@@ -5,3 +5,4 @@ export type * from './ticket-types.ts';
 export { searchTickets, type TicketSearch, type TicketPage } from './search-tickets.ts';
 export { openStoredFile, type StoredFileDownload } from './open-stored-file.ts';
 export { findObject, listObjectsPage } from './find-object.ts';
+export { listTicketEventsSince } from './list-ticket-events-since.ts';
