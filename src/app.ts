@@ -76,7 +76,7 @@ export function createApp(options: AppOptions): App {
   // Each lane's handler takes its own job config type; the scheduler dispatches by `type`, so the casts are sound.
   const handlers: Partial<Record<JobConfig['type'], JobHandler<JobConfig>>> = {
     mail: createMailHandler({ store, tickets, graphFor, clock, root: config.root }) as JobHandler<JobConfig>,
-    notifications: createNotificationsHandler({ ...laneDeps, notificationsFile: config.notificationsFile, ownMailboxes }) as JobHandler<JobConfig>,
+    notifications: createNotificationsHandler({ ...laneDeps, notificationsFile: config.notificationsFile, ownMailboxes, webhooks: { targets: config.http?.webhooks ?? [], env: config.env, baseDir: config.root } }) as JobHandler<JobConfig>,
     'calendar-publish': createCalendarPublishHandler(laneDeps) as JobHandler<JobConfig>,
     'calendar-read': createCalendarReadHandler(laneDeps) as JobHandler<JobConfig>,
     'room-sync': createRoomSyncHandler(laneDeps) as JobHandler<JobConfig>,
