@@ -12,6 +12,9 @@ import { createNotificationsHandler } from './notify/index.ts';
 import { createCalendarPublishHandler, createCalendarReadHandler, createRoomSyncHandler } from './calendar/index.ts';
 import type { Store } from './store/index.ts';
 import { createTicketStore, type TicketStore } from './tickets/index.ts';
+import { createPushStore, pushSettingsFor, wakeIfNotifiedDuringRun, withPush, type PushStore } from './push/index.ts';
+import { createJobWaker } from './scheduler/index.ts';
+import { notificationPaths } from './http/graph-notification-routes.ts';
 
 export interface App {
   readonly config: MailroomConfig;
@@ -24,6 +27,12 @@ export interface App {
   handlerFor(job: JobConfig): JobHandler<JobConfig>;
   findJob(name: string): JobConfig;
   runJobNow(name: string, options?: { signal?: AbortSignal; onProgress?: (progress: JobProgress) => void; worker?: string }): Promise<JobRunRecord>;
+  /** Graph subscriptions of the jobs that use push. */
+  readonly push: PushStore;
+  /** Brings a job's next run forward (a change notification came); false when it is disabled or already due. */
+  wakeJob(name: string): Promise<boolean>;
+  /** The scheduler calls this once it has recorded the end of a run. */
+  afterRun(name: string): Promise<void>;
 }
 
 export interface AppOptions {
@@ -33,6 +42,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Replaces the handler of a job type: how tests observe the scheduler without real mail work. */
   handlers?: Partial<Record<JobConfig['type'], JobHandler<JobConfig>>>;
+  /** Where Graph reaches this installation's HTTP server; push needs an https one. */
+  publicBaseUrl?: string | null;
 }
 
 /**
@@ -58,15 +69,18 @@ export function createApp(options: AppOptions): App {
     return client.withCounter(counter);
   }
 
+  const push = createPushStore(store);
+  const waker = createJobWaker(store, clock);
+  const pushDeps = { store: push, waker, clock, logger, graphFor, settings: pushSettingsFor(options.publicBaseUrl, notificationPaths) };
   const ownMailboxes = config.jobs.flatMap((j) => (j.type === 'mail' ? [j.mailbox] : []));
   const laneDeps = { store, graphFor, clock, logger };
   // Each lane's handler takes its own job config type; the scheduler dispatches by `type`, so the casts are sound.
   const handlers: Partial<Record<JobConfig['type'], JobHandler<JobConfig>>> = {
-    mail: createMailHandler({ store, tickets, graphFor, clock, root: config.root }) as JobHandler<JobConfig>,
+    mail: withPush(createMailHandler({ store, tickets, graphFor, clock, root: config.root }), pushDeps) as JobHandler<JobConfig>,
     notifications: createNotificationsHandler({ ...laneDeps, notificationsFile: config.notificationsFile, ownMailboxes }) as JobHandler<JobConfig>,
     'calendar-publish': createCalendarPublishHandler(laneDeps) as JobHandler<JobConfig>,
-    'calendar-read': createCalendarReadHandler(laneDeps) as JobHandler<JobConfig>,
-    'room-sync': createRoomSyncHandler(laneDeps) as JobHandler<JobConfig>,
+    'calendar-read': withPush(createCalendarReadHandler(laneDeps), pushDeps) as JobHandler<JobConfig>,
+    'room-sync': withPush(createRoomSyncHandler(laneDeps), pushDeps) as JobHandler<JobConfig>,
     ...options.handlers,
   };
 
@@ -83,7 +97,12 @@ export function createApp(options: AppOptions): App {
   }
 
   return {
-    config, store, logger, clock, tickets, results, graphFor, handlerFor, findJob,
+    config, store, logger, clock, tickets, results, graphFor, handlerFor, findJob, push,
+    wakeJob: (name) => waker.wake(findJob(name)),
+    async afterRun(name) {
+      const job = config.jobs.find((j) => j.name === name);
+      if (job && pushDeps.settings) await wakeIfNotifiedDuringRun(pushDeps, job);
+    },
     runJobNow(name, runOptions = {}) {
       const job = findJob(name);
       return runJob(job, handlerFor(job), { results, logger, ...runOptions });

@@ -28,6 +28,7 @@ module.exports = {
     layer('notify', ['core', 'config', 'log', 'store', 'auth', 'graph', 'tickets', 'jobs', 'rules', 'mail/parse']),
     layer('calendar', ['core', 'config', 'log', 'store', 'auth', 'graph', 'jobs']),
     layer('scheduler', ['core', 'config', 'log', 'store', 'jobs']),
+    layer('push', ['core', 'config', 'log', 'store', 'graph', 'jobs']),
     {
       name: 'emulator-is-separate',
       comment: 'the service never imports the emulator (only the CLI starts it)',

@@ -19,6 +19,8 @@ export const collectionNames = {
   calendarState: 'calendar_state',
   rooms: 'rooms',
   roomReservations: 'room_reservations',
+  /** One Graph change-notification subscription per job that uses push. */
+  pushSubscriptions: 'push_subscriptions',
   /** GridFS's own files collection of the `files` bucket (ids derived from the content checksum, for de-duplication). */
   fileMetadata: 'files.files',
   /** GridFS's chunks collection of the `files` bucket. */

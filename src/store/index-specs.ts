@@ -37,4 +37,5 @@ export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.appointments, key: { resource: 1 }, name: 'resource' },
   { collection: c.calendarEvents, key: { user: 1, start: 1 }, name: 'user_start' },
   { collection: c.roomReservations, key: { room: 1, start: 1 }, name: 'room_start' },
+  { collection: c.pushSubscriptions, key: { subscriptionId: 1 }, name: 'subscription_id' },
 ];
