@@ -43,7 +43,20 @@ export async function until<T>(what: string, read: () => Promise<T | undefined |
   }
 }
 
-export async function startPushWorld(options: { jobs?: JobConfig[]; job?: Partial<JobConfig>; emulator?: EmulatorOptions; clock?: Clock; basePath?: string } = {}): Promise<PushWorld> {
+export interface PushWorldOptions {
+  jobs?: JobConfig[];
+  job?: Partial<JobConfig>;
+  emulator?: EmulatorOptions;
+  clock?: Clock;
+  /** Appended to the server's base URL (a wrong one fails the validation handshake). */
+  basePath?: string;
+  /** false: no public base URL, so jobs only poll. Default true. */
+  push?: boolean;
+  /** How often workers look for due jobs (ms); default 100. `mailroom start` uses 2000. */
+  processEveryMs?: number;
+}
+
+export async function startPushWorld(options: PushWorldOptions = {}): Promise<PushWorld> {
   const stateDir = await mkdtemp(join(tmpdir(), 'mailroom-push-'));
   const emulator = await startEmulator({ port: 0, stateDir, tenant: testTenant(), ...options.emulator });
   const db = await startTestDatabase();
@@ -71,14 +84,14 @@ export async function startPushWorld(options: { jobs?: JobConfig[]; job?: Partia
   };
   await startServer();
   const baseUrl = `https://127.0.0.1:${port}${options.basePath ?? ''}`;
-  const app = createApp({ config, store: db.store, logger: createSilentLogger(), clock, publicBaseUrl: baseUrl });
+  const app = createApp({ config, store: db.store, logger: createSilentLogger(), clock, publicBaseUrl: options.push === false ? null : baseUrl });
   const workers: Scheduler[] = [];
   return {
     emulator, control: emulatorClient(emulator), db, app, job, get server() { return server; }, baseUrl,
     stopServer: () => server.close(),
     startServer,
     async startWorker(name) {
-      const scheduler = createScheduler(app, { workerName: name, processEveryMs: 100 });
+      const scheduler = createScheduler(app, { workerName: name, processEveryMs: options.processEveryMs ?? 100 });
       workers.push(scheduler);
       await scheduler.start();
       return scheduler;
