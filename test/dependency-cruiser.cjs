@@ -29,6 +29,7 @@ module.exports = {
     layer('calendar', ['core', 'config', 'log', 'store', 'auth', 'graph', 'jobs']),
     layer('scheduler', ['core', 'config', 'log', 'store', 'jobs']),
     layer('push', ['core', 'config', 'log', 'store', 'graph', 'jobs']),
+    layer('http', ['core', 'config', 'log', 'auth', 'graph', 'tickets', 'jobs', 'notify', 'scheduler', 'mail/connector', 'push']),
     {
       name: 'emulator-is-separate',
       comment: 'the service never imports the emulator (only the CLI starts it)',

@@ -9,6 +9,7 @@ import { registerTicketsCommands } from './commands/tickets-commands.ts';
 import { registerNotificationsCommands } from './commands/notifications-commands.ts';
 import { registerCalendarCommands } from './commands/calendar-commands.ts';
 import { registerServiceCommands } from './commands/service-commands.ts';
+import { registerServeCommands } from './commands/serve-commands.ts';
 
 /** The one list of command groups; each group lives in its own file under commands/. */
 export function registerCommands(program: Command, deps: CliDeps): void {
@@ -20,5 +21,6 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerNotificationsCommands(program, deps);
   registerCalendarCommands(program, deps);
   registerServiceCommands(program, deps);
+  registerServeCommands(program, deps);
   registerEmulatorCommands(program, deps);
 }

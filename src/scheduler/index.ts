@@ -3,3 +3,5 @@ export { reconcileSchedules, isEffectivelyEnabled, type ReconcileResult } from '
 export { readJobOverrides, setJobOverride } from './job-overrides.ts';
 export { agendaJobNames } from './agenda-job-names.ts';
 export { createJobWaker, type JobWaker } from './create-job-waker.ts';
+export { listJobStates, type JobState } from './list-job-states.ts';
+export { setJobEnabled } from './set-job-enabled.ts';

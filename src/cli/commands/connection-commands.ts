@@ -6,8 +6,8 @@ import type { ConnectionConfig } from '../../config/connection-config.ts';
 import { createLogger, type Logger } from '../../log/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
-import type { ConnectionJob } from './connection-required-roles.ts';
-import { runConnectionTest, type ConnectionTestContext, type ConnectionTestReport } from './connection-test.ts';
+import type { ConnectionJob } from '../../graph/connection-test/required-roles.ts';
+import { runConnectionTest, type ConnectionTestContext, type ConnectionTestReport } from '../../graph/connection-test/run-connection-test.ts';
 import { formatConnectionTest } from './connection-test-format.ts';
 
 /** What the connection commands use; tests hand these in directly. */

@@ -1,9 +1,9 @@
 import { createTokenProvider, readTokenRoles, resolveCredential, type TokenCacheStore } from '../../auth/index.ts';
 import { toAppError, type AppError } from '../../core/index.ts';
 import { resolveConnectionHosts, type ConnectionConfig } from '../../config/connection-config.ts';
-import { createGraphClient, resolveMailFolder, userPath, type GraphClient } from '../../graph/index.ts';
+import { createGraphClient, resolveMailFolder, userPath, type GraphClient } from '../index.ts';
 import type { Logger } from '../../log/index.ts';
-import { missingRoles, requiredRoles, type ConnectionJob } from './connection-required-roles.ts';
+import { missingRoles, requiredRoles, type ConnectionJob } from './required-roles.ts';
 
 export type StepStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
