@@ -14,7 +14,7 @@ import type { Store } from './store/index.ts';
 import { createTicketStore, type TicketStore } from './tickets/index.ts';
 import { createPushStore, pushSettingsFor, wakeIfNotifiedDuringRun, withPush, type PushStore } from './push/index.ts';
 import { createJobWaker } from './scheduler/index.ts';
-import { notificationPaths } from './http/graph-notification-routes.ts';
+import { notificationPaths } from './http/routes/graph-notification-routes.ts';
 
 export interface App {
   readonly config: MailroomConfig;
@@ -42,7 +42,7 @@ export interface AppOptions {
   clock?: Clock;
   /** Replaces the handler of a job type: how tests observe the scheduler without real mail work. */
   handlers?: Partial<Record<JobConfig['type'], JobHandler<JobConfig>>>;
-  /** Where Graph reaches this installation's HTTP server; push needs an https one. */
+  /** Where Graph reaches this installation's HTTP server (default: the config's http.publicBaseUrl); push needs https. */
   publicBaseUrl?: string | null;
 }
 
@@ -71,7 +71,7 @@ export function createApp(options: AppOptions): App {
 
   const push = createPushStore(store);
   const waker = createJobWaker(store, clock);
-  const pushDeps = { store: push, waker, clock, logger, graphFor, settings: pushSettingsFor(options.publicBaseUrl, notificationPaths) };
+  const pushDeps = { store: push, waker, clock, logger, graphFor, settings: pushSettingsFor(options.publicBaseUrl !== undefined ? options.publicBaseUrl : config.http?.publicBaseUrl, notificationPaths) };
   const ownMailboxes = config.jobs.flatMap((j) => (j.type === 'mail' ? [j.mailbox] : []));
   const laneDeps = { store, graphFor, clock, logger };
   // Each lane's handler takes its own job config type; the scheduler dispatches by `type`, so the casts are sound.

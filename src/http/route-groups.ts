@@ -9,6 +9,7 @@ import { jobsRoutes } from './routes/jobs-routes.ts';
 import { runsRoutes } from './routes/runs-routes.ts';
 import { connectionsRoutes } from './routes/connections-routes.ts';
 import { notificationsRoutes } from './routes/notifications-routes.ts';
+import { graphNotificationRoutes } from './routes/graph-notification-routes.ts';
 
 /** The one list of route groups the server mounts (add yours here; see src/http/README.md). */
 export const routeGroups: readonly RouteGroup[] = [
@@ -22,4 +23,5 @@ export const routeGroups: readonly RouteGroup[] = [
   runsRoutes,
   connectionsRoutes,
   notificationsRoutes,
+  graphNotificationRoutes,
 ];

@@ -7,7 +7,7 @@ import type { JobConfig } from '../../../src/config/job-config.ts';
 import type { MailroomConfig } from '../../../src/config/load-config.ts';
 import { systemClock, type Clock } from '../../../src/core/index.ts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/emulator/index.ts';
-import { registerGraphNotificationRoutes } from '../../../src/http/graph-notification-routes.ts';
+import { registerGraphNotificationRoutes } from '../../../src/http/routes/graph-notification-routes.ts';
 import { createSilentLogger } from '../../../src/log/index.ts';
 import { createPushStore } from '../../../src/push/index.ts';
 import { createJobWaker, createScheduler, type Scheduler } from '../../../src/scheduler/index.ts';

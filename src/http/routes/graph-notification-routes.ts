@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../core/index.ts';
-import type { Logger } from '../log/index.ts';
-import { receiveNotifications, type ChangeNotificationBody, type PushStore } from '../push/index.ts';
+import type { Clock } from '../../core/index.ts';
+import type { Logger } from '../../log/index.ts';
+import { receiveNotifications, type ChangeNotificationBody, type PushStore } from '../../push/index.ts';
+import type { RouteGroup } from '../route-group.ts';
 
 export interface GraphNotificationDeps {
   push: PushStore;
@@ -23,6 +24,8 @@ export const notificationPaths = { change: '/graph/notifications', lifecycle: '/
 export async function registerGraphNotificationRoutes(fastify: FastifyInstance, deps: GraphNotificationDeps): Promise<void> {
   for (const [kind, url] of Object.entries(notificationPaths) as ['change' | 'lifecycle', string][]) {
     fastify.post(url, {
+      // Graph presents no token of ours: the clientState of each notification is its credential.
+      config: { access: 'public' },
       schema: {
         hide: true,
         querystring: { type: 'object', properties: { validationToken: { type: 'string', maxLength: 4096 } } },
@@ -49,3 +52,13 @@ export async function registerGraphNotificationRoutes(fastify: FastifyInstance, 
     });
   }
 }
+
+/** The endpoint as a route group of the server (`host.push` and `host.wakeJob` come from the app). */
+export const graphNotificationRoutes: RouteGroup = {
+  name: 'graph-notifications',
+  prefix: '',
+  register: (fastify, context) => registerGraphNotificationRoutes(fastify, {
+    push: context.host.push, clock: context.host.clock, logger: context.host.logger,
+    wake: async (job) => void (await context.host.wakeJob(job)),
+  }),
+};
