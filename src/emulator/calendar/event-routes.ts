@@ -11,6 +11,7 @@ import { isWellFormedId, newChangeKey } from '../state/ids.ts';
 import type { CalendarRecord, CalendarSet, EventRecord } from './calendar-store.ts';
 import { applyEventInput, newEventFrom, parseEventInput, resolveTimes } from './event-input.ts';
 import { eventFilterView, eventJson, renderZone } from './event-json.ts';
+import { cancelAtRooms, forwardToRooms } from './room-booking.ts';
 import { toUtcMs } from './time-zones.ts';
 
 export function calendarsOf(ctx: OperationContext): CalendarSet {
@@ -84,6 +85,7 @@ function createEvent(ctx: OperationContext): EmulatorResponse {
   const options = parseQueryOptions(ctx.op.query);
   const existing = input.transactionId === undefined ? undefined : calendar.byTransactionId.get(input.transactionId);
   const record = existing ?? set.addEvent(calendar, newEventFrom(input));
+  if (existing === undefined) forwardToRooms(ctx.env.state(), ctx.target, record);
   return json(201, { '@odata.context': `${ctx.env.url}/v1.0/$metadata#users('${ctx.target?.upn ?? ''}')/events/$entity`, ...eventJson(ctx, record, undefined, zone, options.expand) });
 }
 
@@ -133,6 +135,8 @@ function patchEvent(ctx: OperationContext): EmulatorResponse {
   }
   if (located.originalStart === undefined) {
     applyEventInput(located.record, input);
+    // The organizer's change reaches the rooms' copies; a change to an attendee's copy stays on that copy.
+    forwardToRooms(ctx.env.state(), ctx.target, located.record);
   } else {
     // Changing one occurrence makes it an exception of the series.
     const master = located.record;
@@ -155,11 +159,34 @@ function deleteEvent(ctx: OperationContext): EmulatorResponse {
   const located = locateEvent(ctx);
   if (located.originalStart === undefined) {
     calendarsOf(ctx).removeEvent(located.record);
+    // Deleting a meeting on the organizer's calendar sends its cancellation (https://learn.microsoft.com/en-us/graph/api/event-delete).
+    cancelAtRooms(ctx.env.state(), located.record);
   } else {
     located.record.cancelled.add(located.originalStart);
     calendarsOf(ctx).touch(located.record);
   }
   return empty(204);
+}
+
+/**
+ * `POST …/events/{id}/cancel`: the organizer cancels a meeting (the event goes, attendees get the cancellation);
+ * an attendee gets 400 (https://learn.microsoft.com/en-us/graph/api/event-cancel). 202 without a body.
+ */
+function cancelEvent(ctx: OperationContext): EmulatorResponse {
+  const located = locateEvent(ctx);
+  if (located.record.organizer !== undefined) {
+    throw new GraphError(400, 'ErrorInvalidRequest', "Your request can't be completed. You need to be an organizer to cancel a meeting.");
+  }
+  const body = readJsonBody(ctx);
+  if (body.comment !== undefined && typeof body.comment !== 'string') throw new GraphError(400, 'RequestBodyRead', 'comment must be a string.');
+  if (located.originalStart === undefined) {
+    calendarsOf(ctx).removeEvent(located.record);
+    cancelAtRooms(ctx.env.state(), located.record);
+  } else {
+    located.record.cancelled.add(located.originalStart);
+    calendarsOf(ctx).touch(located.record);
+  }
+  return empty(202);
 }
 
 /** `startDateTime`/`endDateTime` are required for views; an offset is honoured, none means UTC. */
@@ -212,5 +239,6 @@ export function registerEventRoutes(router: Router<RouteMeta>): void {
     router.add('PATCH', `${base}/{id}`, write(patchEvent));
     router.add('DELETE', `${base}/{id}`, write(deleteEvent));
     router.add('GET', `${base}/{id}/instances`, read(listInstances));
+    router.add('POST', `${base}/{id}/cancel`, write(cancelEvent));
   }
 }
