@@ -5,16 +5,16 @@ export interface FaultSpec {
   /** A regular expression searched in the path (`/v1.0/...`, `/{tenant}/oauth2/v2.0/token`; batch items as `/v1.0/...`). */
   path?: string;
   mailbox?: string;
-  status: number;
-  /** Seconds for `Retry-After`; may be fractional. */
-  retryAfter?: number;
-  count?: number;
-  rate?: number;
   /**
    * Let the request take effect, then answer with the fault: a response lost on its way back (the mail was sent, the
    * draft created, but the client saw a 504). Graph operations only.
    */
   afterEffect?: boolean;
+  status: number;
+  /** Seconds for `Retry-After`; may be fractional. */
+  retryAfter?: number;
+  count?: number;
+  rate?: number;
 }
 
 interface Fault {
