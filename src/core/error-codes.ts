@@ -55,6 +55,7 @@ export const errorCodes = {
   JOB_NOT_FOUND: { retry: 'permanent', exit: 2, description: 'No job has that name.' },
   JOB_RUN_NOT_FOUND: { retry: 'permanent', exit: 2, description: 'No job run has that id.' },
   JOB_ABORTED: { retry: 'later', exit: 1, description: 'A job run was stopped before it finished.' },
+  JOB_BUSY: { retry: 'later', exit: 1, description: 'The job is running elsewhere (a worker or another `jobs run`); two runs of one job never overlap.' },
   TICKET_NOT_FOUND: { retry: 'permanent', exit: 2, description: 'No ticket has that number.' },
   NOTIFY_FAILED: { retry: 'later', exit: 1, description: 'A notification could not be sent.' },
   CALENDAR_INVALID_IMPORT: { retry: 'permanent', exit: 2, description: 'A calendar import file is invalid.' },

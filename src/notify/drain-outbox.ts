@@ -34,6 +34,8 @@ function retryDelay(attempts: number, baseMs: number, retryAfterMs: number | und
 
 /** A reply to what we send must thread into the ticket: the mail connector looks its In-Reply-To up here. */
 async function rememberMessageId(context: DrainContext, entry: OutboxEntry): Promise<void> {
+  // Alert mail (ticket number 0, src/watch) belongs to no ticket: a reply to it must not thread into one.
+  if (entry.ticketNumber <= 0) return;
   const id = entry.internetMessageId.replace(/^<|>$/g, '');
   await withStoreErrors('remember sent message id', () =>
     context.store.collection<{ _id: string; ticketNumber: number; source: string; at: Date }>(collectionNames.knownMessages).updateOne(
