@@ -109,3 +109,18 @@ test('Authentication-Results: DKIM passes when any signature passed; a header th
   t.is(message.authenticationResults?.[0]?.dkim, 'pass');
   t.is(message.authenticationResults?.[0]?.spf, 'softfail');
 });
+
+test('mail Graph cannot convert to MIME becomes a message marked encrypted with its sender and subject, which the default rules turn into a ticket saying so', async (t) => {
+  const { buildUnreadableMessage } = await import('../../src/mail/parse/index.ts');
+  const { compileRuleSet, evaluateRules } = await import('../../src/rules/index.ts');
+  const { preprocessMessage } = await import('../../src/mail/preprocess/index.ts');
+  const message = buildUnreadableMessage({ graphId: 'AAMk1', from: { address: 'Anna@Kunde.example', name: 'Anna' }, subject: 'Salaries 2026', date: '2026-01-05T10:00:00Z', reason: 'Graph could not convert the message to MIME' });
+  t.deepEqual(message.security, { signed: null, encrypted: 'rights-protected' });
+  t.is(message.from?.address, 'anna@kunde.example');
+  const raw = JSON.parse(readFileSync(fileURLToPath(new URL('../../rules/default.json', import.meta.url)), 'utf8')) as unknown;
+  const set = compileRuleSet('rules/default.json', raw);
+  const decision = await evaluateRules(set, { message, text: preprocessMessage(message, set.preprocess).text });
+  t.is(decision.action, 'create-ticket');
+  t.is(decision.fields.subject, 'Salaries 2026');
+  t.regex(String(decision.fields.description), /encrypted \(rights-protected\)/);
+});
