@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { AppError, errorCodes, toAppError, type ErrorCode } from '../../core/index.ts';
 import { parseMessage } from '../../mail/parse/index.ts';
 import { defaultStepOrder, preprocessMessage, type PreprocessStepConfig } from '../../mail/preprocess/index.ts';
-import { evaluateRules, loadRuleSet, type CompiledRuleSet, type RuleDecision } from '../../rules/index.ts';
+import { describeSender, evaluateRules, loadRuleSet, type CompiledRuleSet, type RuleDecision } from '../../rules/index.ts';
 import type { RulesCliDeps } from './rules-cli-deps.ts';
 import { checkExpectation, expectedFileFor } from './rules-expect.ts';
 import { formatDryRun } from './rules-test-format.ts';
@@ -23,7 +23,7 @@ export async function dryRunMessage(file: string, ruleSet: CompiledRuleSet, opti
   const message = await parseMessage(raw);
   const steps = options.preprocess === 'all' ? allSteps() : ruleSet.preprocess;
   const preprocessed = preprocessMessage(message, steps);
-  const base = { file, subject: message.subject, from: message.from?.address || null, preprocess: preprocessed.trace, text: preprocessed.text };
+  const base = { file, subject: message.subject, from: message.from?.address || null, preprocess: preprocessed.trace, text: preprocessed.text, sender: describeSender(ruleSet, message) };
   try {
     const decision = await evaluateRules(ruleSet, { message, text: preprocessed.text, knownThread: options.knownThread ?? false });
     return {
