@@ -116,7 +116,8 @@ function readDate(value: string | undefined, warnings: string[]): string | null 
 }
 
 function toAttachment(attachment: ParsedAttachment): Attachment {
-  const content = Uint8Array.from(attachment.content);
+  // A view, not a copy: mailparser's buffer is ours once parsing is done (a copy doubled a large attachment's memory).
+  const content = new Uint8Array(attachment.content.buffer, attachment.content.byteOffset, attachment.content.byteLength);
   return {
     filename: attachment.filename ?? '',
     contentType: attachment.contentType.toLowerCase(),

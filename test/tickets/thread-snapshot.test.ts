@@ -1,5 +1,5 @@
 import test from 'ava';
-import { pickThread } from '../../src/mail/actions/index.ts';
+import { pickThread, threadSnapshot } from '../../src/tickets/index.ts';
 
 const known = new Map([['a@x', 1001], ['b@x', 1002], ['c@x', 1003]]);
 
@@ -17,10 +17,12 @@ for (const { name, references, expected } of cases) {
   });
 }
 
-test('pickThread reads any lookup, so a batch can overlay its own threads on the stored ones', (t) => {
-  const batch = new Map([['new@x', { createdBy: 3 }]]);
-  const overlay = { has: (id: string) => known.has(id) || batch.has(id), get: (id: string) => (known.has(id) ? { number: known.get(id)! } : batch.get(id)) };
+test('a snapshot overlays a chunk\'s own threads on the stored ones without changing the original', (t) => {
+  const stored = threadSnapshot(known);
+  const overlay = stored.with('<new@x>', { createdBy: 3 });
   t.deepEqual(pickThread(['new@x'], overlay), { createdBy: 3 });
   t.deepEqual(pickThread(['new@x', 'a@x'], overlay), { createdBy: 3 });
   t.deepEqual(pickThread(['z@x', 'a@x'], overlay), { number: 1001 });
+  t.is(pickThread(['new@x'], stored), undefined, 'the stored snapshot is unchanged');
+  t.deepEqual(overlay.with('a@x', { createdBy: 5 }).get('a@x'), { number: 1001 }, 'an id keeps its first ticket');
 });
