@@ -14,6 +14,8 @@ export interface AlertsHandlerDeps {
   config: MailroomConfig;
   results: JobResults;
   clock: Clock;
+  /** Test seams to stop the process at a chosen point (crash tests); never set in production. */
+  hooks?: { afterTransitions?(): void | Promise<void>; afterQueue?(): void | Promise<void> };
 }
 
 function logLine(t: AlertTransition): { level: 'warn' | 'info'; text: string } | null {
@@ -51,6 +53,8 @@ export function createAlertsHandler(deps: AlertsHandlerDeps): JobHandler<AlertsJ
       ctx.run.addItem({ key: `${transition.record._id}#${transition.record.episode}`, outcome: transition.kind, target: transition.record.subject, summary: transition.record.summary });
     }
 
+    await deps.hooks?.afterTransitions?.();
+
     const sender = deps.config.jobs.find((j) => j.type === 'notifications' && j.enabled);
     if (!sender && job.recipients.length > 0) ctx.run.note('no enabled notifications job: alert mail waits in the outbox until one sends it');
     const target = {
@@ -62,6 +66,7 @@ export function createAlertsHandler(deps: AlertsHandlerDeps): JobHandler<AlertsJ
     for (const record of records.values()) {
       if (record.pending.length === 0) continue;
       for (const mail of record.pending) ctx.run.count('queued', await queueAlertMail(target, record, mail));
+      await deps.hooks?.afterQueue?.();
       await alerts.clearPending(record._id, record.updatedAt);
     }
     ctx.run.count('active', [...records.values()].filter((r) => r.status === 'active').length);
