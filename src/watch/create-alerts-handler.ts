@@ -65,9 +65,15 @@ export function createAlertsHandler(deps: AlertsHandlerDeps): JobHandler<AlertsJ
     for (const own of job.recipients.filter((r) => target.ownMailboxes.has(r))) ctx.run.note(`recipient ${own} is a mailbox Mailroom reads or sends from: alert mail to it is suppressed`);
     for (const record of records.values()) {
       if (record.pending.length === 0) continue;
-      for (const mail of record.pending) ctx.run.count('queued', await queueAlertMail(target, record, mail));
+      let unmailed = false;
+      for (const mail of record.pending) {
+        const { queued, deliverable } = await queueAlertMail(target, record, mail);
+        ctx.run.count('queued', queued);
+        // Nobody was told it started (every copy suppressed): nobody is told it recovered either.
+        if (mail.kind === 'fired' && deliverable === 0) unmailed = true;
+      }
       await deps.hooks?.afterQueue?.();
-      await alerts.clearPending(record._id, record.updatedAt);
+      await alerts.clearPending(record._id, record.updatedAt, unmailed);
     }
     ctx.run.count('active', [...records.values()].filter((r) => r.status === 'active').length);
   };
