@@ -4,7 +4,7 @@ import type { JobConfig } from './config/job-config.ts';
 import { AppError } from './core/index.ts';
 import { createMongoTokenCacheStore, createTokenProvider } from './auth/index.ts';
 import { createGraphClient, type GraphCallCounter, type GraphClient } from './graph/index.ts';
-import { createJobResults, runJob, type JobHandler, type JobProgress, type JobResults } from './jobs/index.ts';
+import { createJobLocks, createJobResults, runJobWithLock, type JobHandler, type JobProgress, type JobResults } from './jobs/index.ts';
 import type { JobRunRecord } from './jobs/index.ts';
 import type { Logger } from './log/index.ts';
 import { createMailHandler } from './mail/connector/index.ts';
@@ -27,7 +27,8 @@ export interface App {
   graphFor(connection: string, counter: GraphCallCounter): GraphClient;
   handlerFor(job: JobConfig): JobHandler<JobConfig>;
   findJob(name: string): JobConfig;
-  runJobNow(name: string, options?: { signal?: AbortSignal; onProgress?: (progress: JobProgress) => void; worker?: string }): Promise<JobRunRecord>;
+  /** Runs a job here and now under its lock (JOB_BUSY while it runs elsewhere, unless `wait`): the one way every caller runs a job. */
+  runJobNow(name: string, options?: { signal?: AbortSignal; onProgress?: (progress: JobProgress) => void; worker?: string; wait?: boolean }): Promise<JobRunRecord>;
 }
 
 export interface AppOptions {
@@ -49,6 +50,10 @@ export function createApp(options: AppOptions): App {
   const clock = options.clock ?? systemClock;
   const tickets = createTicketStore(store, clock);
   const results = createJobResults(store, clock);
+  const locks = createJobLocks(store, clock);
+  // A job's lease: how soon a run whose process died shows as interrupted and the job can run again elsewhere.
+  const lockSeconds = Number(config.env.MAILROOM_JOB_LOCK_SECONDS ?? '60');
+  const lockLifetimeMs = (Number.isFinite(lockSeconds) && lockSeconds > 0 ? lockSeconds : 60) * 1000;
   const clients = new Map<string, GraphClient>();
   const traffic = options.traffic ?? createProcessTraffic();
 
@@ -71,7 +76,7 @@ export function createApp(options: AppOptions): App {
   // Each lane's handler takes its own job config type; the scheduler dispatches by `type`, so the casts are sound.
   const handlers: Partial<Record<JobConfig['type'], JobHandler<JobConfig>>> = {
     mail: createMailHandler({ store, tickets, graphFor, clock, root: config.root }) as JobHandler<JobConfig>,
-    notifications: createNotificationsHandler({ ...laneDeps, notificationsFile: config.notificationsFile, ownMailboxes }) as JobHandler<JobConfig>,
+    notifications: createNotificationsHandler({ ...laneDeps, notificationsFile: config.notificationsFile, ownMailboxes, webhooks: { targets: config.http?.webhooks ?? [], env: config.env, baseDir: config.root } }) as JobHandler<JobConfig>,
     'calendar-publish': createCalendarPublishHandler(laneDeps) as JobHandler<JobConfig>,
     'calendar-read': createCalendarReadHandler(laneDeps) as JobHandler<JobConfig>,
     'room-sync': createRoomSyncHandler(laneDeps) as JobHandler<JobConfig>,
@@ -95,7 +100,7 @@ export function createApp(options: AppOptions): App {
     config, store, logger, clock, tickets, results, traffic, graphFor, handlerFor, findJob,
     runJobNow(name, runOptions = {}) {
       const job = findJob(name);
-      return runJob(job, handlerFor(job), { results, logger, ...runOptions });
+      return runJobWithLock(job, handlerFor(job), { results, logger, locks, lockLifetimeMs, ...runOptions });
     },
   };
 }

@@ -24,7 +24,7 @@ export interface MailJobConfig extends JobBase {
   rules: string;
   since?: string;
   postActions: MailPostActions;
-  limits: { messagesPerRun: number; attachmentMaxBytes: number; maxAttempts: number };
+  limits: { messagesPerRun: number; attachmentMaxBytes: number; maxAttempts: number; messageMaxBytes?: number };
 }
 
 /** Sends what rules/notifications.json calls for, from `mailbox` through `connection` (the one place the sender is set). */
@@ -69,6 +69,12 @@ export interface RoomSyncJobConfig extends JobBase {
   timeZone: string;
   daysBack: number;
   daysAhead: number;
+  /** Update and cancel reservations a user organizes through the organizer's own calendar. Absent = false. */
+  enableUserCalendarDelegation?: boolean;
+  /** Never read a user's calendar; fields only the organizer's copy has are placeholders. Absent = false. */
+  userCalendarStrictMode?: boolean;
+  /** Create new reservations that have an organizer in the organizer's calendar, the room as resource attendee. Absent = false. */
+  createUserCalendarReservations?: boolean;
 }
 
 export type CalendarJobConfig = CalendarPublishJobConfig | CalendarReadJobConfig | RoomSyncJobConfig;

@@ -2,4 +2,5 @@ export { createScheduler, type Scheduler, type SchedulerOptions } from './create
 export { reconcileSchedules, isEffectivelyEnabled, type ReconcileResult } from './reconcile-schedules.ts';
 export { readJobOverrides, setJobOverride } from './job-overrides.ts';
 export { agendaJobNames } from './agenda-job-names.ts';
+export { setJobEnabled } from './set-job-enabled.ts';
 export { describeJobs, describeTarget, type JobDescription, type DescribeJobsHost } from './describe-jobs.ts';

@@ -3,7 +3,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { AppError } from '../../core/index.ts';
 import type { JobRunRecord } from '../../jobs/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
-import { createScheduler, describeJobs, setJobOverride } from '../../scheduler/index.ts';
+import { createScheduler, describeJobs, setJobEnabled } from '../../scheduler/index.ts';
 import { formatTable, formatWhen, shorten } from './format-table.ts';
 
 function countsText(counts: Record<string, number>): string {
@@ -35,7 +35,8 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
     .argument('<name>', 'job name from schedules/')
     .option('--json', 'print the run record as JSON')
     .option('--queue', 'ask the running workers to run it as soon as they can, instead of running it here')
-    .action(async (name: string, options: { json?: boolean; queue?: boolean }) => {
+    .option('--wait', 'while the job runs elsewhere, wait until it is free (without it: say so and exit 1)')
+    .action(async (name: string, options: { json?: boolean; queue?: boolean; wait?: boolean }) => {
       const app = await deps.openApp();
       app.findJob(name);
       if (options.queue) {
@@ -52,6 +53,7 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
       try {
         const run = await app.runJobNow(name, {
           signal: controller.signal,
+          wait: options.wait === true,
           onProgress: (p) => {
             bar?.setTotal(p.total ?? p.done);
             bar?.update(p.done, { label: shorten(p.label ?? '', 40) });
@@ -88,10 +90,7 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
       .argument('<name>', 'job name')
       .action(async (name: string) => {
         const app = await deps.openApp();
-        app.findJob(name);
-        await setJobOverride(app.store, name, enabled, app.clock());
-        const scheduler = createScheduler(app);
-        await scheduler.reconcile();
+        await setJobEnabled(app, createScheduler(app), name, enabled);
         deps.stdout(`${name} ${enabled ? 'enabled' : 'disabled'}\n`);
       });
   }
