@@ -25,6 +25,8 @@ export const collectionNames = {
   calendarState: 'calendar_state',
   rooms: 'rooms',
   roomReservations: 'room_reservations',
+  /** One Graph change-notification subscription per job that uses push. */
+  pushSubscriptions: 'push_subscriptions',
   /** API tokens for machines: hashes only (the token is shown once). */
   apiTokens: 'api_tokens',
   /** Console sessions, keyed by the hash of the session cookie. */
