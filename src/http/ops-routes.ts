@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { createMetrics, createProcessTraffic, type Metrics } from '../metrics/index.ts';
 import { describeJobs } from '../scheduler/index.ts';
-import { checkReadiness, createReadinessChecks, type ReadinessCheck } from '../watch/index.ts';
+import { checkReadiness, createReadinessChecks, listActiveAlerts, type ReadinessCheck } from '../watch/index.ts';
 import type { RouteGroup } from './route-group.ts';
+import { errorResponses } from './schemas/error-schema.ts';
 
 export interface OpsRoutesDeps {
   metrics: Metrics;
@@ -47,5 +48,35 @@ export const opsRoutes: RouteGroup = {
       metrics: createMetrics({ store: host.store, config: host.config, clock: host.clock, traffic: host.traffic ?? createProcessTraffic() }),
       readiness: createReadinessChecks(host.store, async () => void (await describeJobs(host))),
     });
+  },
+};
+
+const alertSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['key', 'type', 'severity', 'subject', 'summary', 'hint', 'since', 'lastSeenAt', 'mailed'],
+  properties: {
+    key: { type: 'string', description: '`<type>:<subject>`, stable while the condition lasts.' },
+    type: { enum: ['job-failing', 'job-silent', 'credential-expiry', 'delegated-sign-in', 'push-subscription', 'quarantine-growing'] },
+    severity: { enum: ['warning', 'critical'] },
+    subject: { type: 'string', description: 'The job, connection or subscription it is about.' },
+    summary: { type: 'string' }, hint: { type: 'string' },
+    since: { type: 'string', format: 'date-time' }, lastSeenAt: { type: 'string', format: 'date-time' },
+    mailed: { type: 'boolean', description: 'Whether the administrators were mailed about it.' },
+  },
+} as const;
+
+/** The active alerts as of the latest alerts run (the console's banner reads the same list). */
+export const alertsRoutes: RouteGroup = {
+  name: 'alerts',
+  prefix: '/api/v1/alerts',
+  register(fastify, { host }) {
+    fastify.get('/', {
+      config: { access: 'jobs:read' },
+      schema: {
+        summary: 'Active alerts, critical first', tags: ['alerts'],
+        response: { 200: { type: 'object', additionalProperties: false, required: ['alerts'], properties: { alerts: { type: 'array', items: alertSchema } } }, ...errorResponses(401, 403) },
+      },
+    }, async () => ({ alerts: await listActiveAlerts(host.store) }));
   },
 };
