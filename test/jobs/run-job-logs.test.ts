@@ -25,7 +25,7 @@ test('every log line of a mail run carries job, run and mailbox, and the run end
   t.is(run.status, 'succeeded', JSON.stringify(run.error));
 
   const ofRun = lines().filter((l) => l.run === run._id);
-  t.true(ofRun.some((l) => l.level === 'warn' && /delta link expired/.test(String(l.message))), JSON.stringify(ofRun));
+  t.true(ofRun.some((l) => l.level === 'warn' && /resyncing the folder/.test(String(l.message))), JSON.stringify(ofRun));
   for (const line of ofRun) {
     t.is(line.job, 'support');
     t.is(line.mailbox, supportMailbox);
