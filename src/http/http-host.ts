@@ -5,6 +5,7 @@ import type { AccessStore } from '../auth/access/index.ts';
 import type { JobProgress, JobResults, JobRunRecord } from '../jobs/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { TicketStore } from '../tickets/index.ts';
+import type { ProcessTraffic } from '../metrics/index.ts';
 import type { PushStore } from '../push/index.ts';
 import type { QuarantineService } from '../mail/connector/index.ts';
 
@@ -19,6 +20,8 @@ export interface HttpHost {
   readonly clock: Clock;
   readonly tickets: TicketStore;
   readonly results: JobResults;
+  /** This process's Graph requests and token acquisitions, for /metrics. */
+  readonly traffic?: ProcessTraffic;
   findJob(name: string): JobConfig;
   runJobNow(name: string, options?: { signal?: AbortSignal; onProgress?: (progress: JobProgress) => void; worker?: string }): Promise<JobRunRecord>;
   /** Graph subscriptions of jobs that use push (the change-notification endpoint checks against them). */

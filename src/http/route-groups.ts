@@ -10,6 +10,7 @@ import { runsRoutes } from './routes/runs-routes.ts';
 import { connectionsRoutes } from './routes/connections-routes.ts';
 import { notificationsRoutes } from './routes/notifications-routes.ts';
 import { consoleRoutes } from './console/console-routes.ts';
+import { alertsRoutes, opsRoutes } from './ops-routes.ts';
 import { graphNotificationRoutes } from './routes/graph-notification-routes.ts';
 
 /** The one list of route groups the server mounts (add yours here; see src/http/README.md). */
@@ -26,4 +27,6 @@ export const routeGroups: readonly RouteGroup[] = [
   notificationsRoutes,
   consoleRoutes,
   graphNotificationRoutes,
+  opsRoutes,
+  alertsRoutes,
 ];
