@@ -2,7 +2,15 @@ import { toAppError } from '../../core/index.ts';
 import { resolveMailFolder, type GraphClient } from '../../graph/index.ts';
 import { loadRuleSet } from '../../rules/index.ts';
 import type { ConnectionJob } from './connection-required-roles.ts';
-import type { TestStep } from './connection-test.ts';
+
+/** One step of the connection test's report (the shape of its TestStep). */
+export interface FolderStep {
+  step: 'post-action-folder';
+  status: 'ok' | 'warn' | 'fail';
+  reason: string;
+  code?: string;
+  hint?: string;
+}
 
 /** Every folder a mail job's post-actions move mail to, with who names it: the job (moveTo, moveFailedTo) or a rule. */
 async function postActionFolders(job: ConnectionJob, baseDir: string): Promise<{ folders: Map<string, string[]>; problem: string | null }> {
@@ -12,10 +20,11 @@ async function postActionFolders(job: ConnectionJob, baseDir: string): Promise<{
   };
   add(job.postActions?.moveTo, 'postActions.moveTo');
   add(job.postActions?.moveFailedTo, 'postActions.moveFailedTo');
-  if (!job.rules) return { folders, problem: null };
+  if (typeof job.rules !== 'string') return { folders, problem: null };
+  const file = `rules/${job.rules}.json`;
   try {
-    const ruleSet = await loadRuleSet(`rules/${job.rules}.json`, { cwd: baseDir });
-    add(ruleSet.postActions.moveTo, `rules/${job.rules}.json postActions`);
+    const ruleSet = await loadRuleSet(file, { cwd: baseDir });
+    add(ruleSet.postActions.moveTo, `${file} postActions`);
     for (const rule of ruleSet.rules) add(rule.postActions.moveTo, `rule "${rule.name}"`);
     return { folders, problem: null };
   } catch (error) {
@@ -27,8 +36,8 @@ async function postActionFolders(job: ConnectionJob, baseDir: string): Promise<{
  * One step per folder a mail job moves mail to: a folder that is missing or was renamed would fail every mail the
  * rule or job sends there, so it is found here before the first run.
  */
-export async function checkPostActionFolders(graph: GraphClient, mailbox: string, jobs: readonly ConnectionJob[], baseDir: string): Promise<TestStep[]> {
-  const steps: TestStep[] = [];
+export async function checkPostActionFolders(graph: GraphClient, mailbox: string, jobs: readonly ConnectionJob[], baseDir: string): Promise<FolderStep[]> {
+  const steps: FolderStep[] = [];
   for (const job of jobs) {
     if (job.type !== 'mail' || job.mailbox?.toLowerCase() !== mailbox.toLowerCase()) continue;
     const { folders, problem } = await postActionFolders(job, baseDir);

@@ -6,7 +6,7 @@ import type { CliDeps } from '../cli-deps.ts';
 import { formatTable, formatWhen, shorten } from './format-table.ts';
 
 function serviceOf(app: App): QuarantineService {
-  return createQuarantineService({ store: app.store, clock: app.clock, graphFor: app.graphFor, findJob: app.findJob, runJob: (name) => app.runJobNow(name) });
+  return createQuarantineService({ store: app.store, clock: app.clock, graphFor: app.graphFor, findJob: app.findJob, runJob: (name) => app.runJobNow(name, { wait: true }) });
 }
 
 /** `mailroom quarantine list [<job>]` and `mailroom quarantine replay <job> [<id>|--all]`. */
