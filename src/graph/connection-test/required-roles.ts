@@ -8,7 +8,7 @@ export interface ConnectionJob {
   folder?: string;
   /** Mail jobs: the folders their post-actions move mail to, checked by `connection test`. */
   postActions?: { moveTo?: string; moveFailedTo?: string };
-  /** Mail jobs: the rule set's name (rules/<name>.json), whose rules may move mail too; other job types use the field otherwise. */
+  /** Mail jobs: the rule set (rules/<name>.json), whose rules may move mail too (other job types use the name otherwise). */
   rules?: unknown;
   /** Set when the job sends mail itself, which needs Mail.Send. */
   sendsMail?: boolean;
