@@ -49,7 +49,7 @@ const job = testJob({
   limits: { messagesPerRun: 10_000, attachmentMaxBytes: Number(env.ATTACHMENT_MAX_BYTES ?? 1_000_000), maxAttempts: Number(env.MAX_ATTEMPTS ?? 3), ...(env.MESSAGE_MAX_BYTES ? { messageMaxBytes: Number(env.MESSAGE_MAX_BYTES) } : {}) },
 });
 const app = createApp({
-  config: { root: env.RULES_ROOT ?? process.cwd(), env: { TEST_CLIENT_SECRET: secretValue }, connections: [testConnection(emulator)], jobs: [job], ruleSets: {}, notificationsFile: null },
+  config: { root: env.RULES_ROOT ?? process.cwd(), env: { TEST_CLIENT_SECRET: secretValue, MAILROOM_JOB_LOCK_SECONDS: env.JOB_LOCK_SECONDS ?? '1' }, connections: [testConnection(emulator)], jobs: [job], ruleSets: {}, notificationsFile: null },
   store,
   logger: createSilentLogger(),
 });
@@ -57,11 +57,12 @@ let peak = 0;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
 let output: Record<string, unknown>;
 if (env.MODE === 'replay') {
-  const service = createQuarantineService({ store, clock: app.clock, graphFor: app.graphFor, findJob: app.findJob, runJob: (name) => app.runJobNow(name) });
+  const service = createQuarantineService({ store, clock: app.clock, graphFor: app.graphFor, findJob: app.findJob, runJob: (name) => app.runJobNow(name, { wait: true }) });
   const result = await service.replay(job.name, env.REPLAY_KEY ?? null);
   output = { status: result.run.status, counts: result.run.counts, replayed: result.replayed.length, items: result.items };
 } else {
-  const run = await app.runJobNow(job.name);
+  // A killed run's lease lapses after JOB_LOCK_SECONDS; this run waits for it, as `jobs run --wait` does.
+  const run = await app.runJobNow(job.name, { wait: true });
   output = { status: run.status, counts: run.counts, error: run.error, itemsOmitted: run.itemsOmitted, items: run.items.length };
 }
 clearInterval(sampler);

@@ -185,7 +185,8 @@ test.serial('the endpoint unreachable for a while: the safety-net poll catches u
   await world.startServer();
   await world.control.deliver(supportMailbox, mail(300), 'Inbox/Support');
   await until('the 4th ticket', async () => (await world.tickets()) === 4);
-  const processed = await world.control.list(supportMailbox, 'Inbox/Processed');
-  t.is(processed.length, 4);
+  // The move to Inbox/Processed follows the ticket's write.
+  await until('all four mails moved', async () => (await world.control.list(supportMailbox, 'Inbox/Processed')).length === 4);
+  t.deepEqual(await world.control.list(supportMailbox, 'Inbox/Support'), []);
   t.is(await world.tickets(), 4);
 });

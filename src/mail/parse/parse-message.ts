@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { readImportance } from './read-importance.ts';
 import { createHash } from 'node:crypto';
 import { simpleParser, type Attachment as ParsedAttachment, type ParsedMail } from 'mailparser';
@@ -40,7 +41,8 @@ async function parseAtDepth(raw: Uint8Array | string, meta: ParseMeta, depth: nu
   const latin1 = bytes.toString('latin1');
   let parsed: ParsedMail;
   try {
-    parsed = await simpleParser(bytes, parserOptions);
+    // Fed in small pieces: given one large buffer, mailparser's line splitting held several copies of it at once.
+    parsed = await simpleParser(Readable.from(pieces(bytes)), parserOptions);
   } catch (error) {
     return fallbackMessage(latin1, meta, error);
   }
@@ -117,6 +119,10 @@ function readDate(value: string | undefined, warnings: string[]): string | null 
     return null;
   }
   return new Date(time).toISOString();
+}
+
+function* pieces(bytes: Buffer, size = 64 * 1024): Generator<Buffer> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
 function toAttachment(attachment: ParsedAttachment): Attachment {
