@@ -3,6 +3,7 @@ import { validateWithSchema } from '../config/schema-registry.ts';
 import { checkPreprocessSteps, type PreprocessStepConfig } from '../mail/preprocess/index.ts';
 import { compileExpression } from './compile-expression.ts';
 import { ruleInvalid, type RuleProblem } from './rule-problem.ts';
+import { rememberRuleSetSource } from './rule-set-source.ts';
 import type { CompiledExpression, CompiledRule, CompiledRuleSet, PostActions, RuleSetSpec, RuleSpec } from './rule-types.ts';
 
 const schemaFile = 'rule-set.schema.json';
@@ -130,13 +131,16 @@ export function compileRuleSet(file: string, raw: unknown, hash?: string): Compi
     postActions: freezePostActions(rule.postActions),
   }));
 
-  return Object.freeze({
+  const ruleSet: CompiledRuleSet = Object.freeze({
     file,
     name: spec.name,
     hash: hash ?? createHash('sha256').update(JSON.stringify(raw)).digest('hex'),
     ticketTokenPrefix: spec.ticketTokenPrefix ?? '#',
+    ...(spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs }),
     preprocess: Object.freeze(spec.preprocess.map((step) => Object.freeze({ ...step }))),
     rules: Object.freeze(rules),
     postActions: freezePostActions(spec.postActions),
   });
+  rememberRuleSetSource(ruleSet, { file, hash: ruleSet.hash, raw });
+  return ruleSet;
 }
