@@ -1,10 +1,11 @@
-import { checkSync, type Diagnostics } from 'recheck';
+import { check, type Diagnostics } from 'recheck';
 import type { CompiledExpression, CompiledRuleSet } from './rule-types.ts';
 import type { RuleProblem } from './rule-problem.ts';
 
 /** Step patterns run by RE2JS (src/mail/preprocess/steps/linear-pattern.ts) cannot backtrack and are not checked. */
 const linearSteps = new Set(['regex-remove', 'regex-replace', 'cut-before', 'cut-after']);
-const checkTimeoutMs = 5000;
+/** Per pattern; a pattern recheck cannot decide in time is not reported ("unknown"). All are checked at once. */
+const checkTimeoutMs = 1500;
 
 function regexLiterals(expression: CompiledExpression): RegExp[] {
   const found: RegExp[] = [];
@@ -31,11 +32,12 @@ function describe(diagnostics: Diagnostics): string | null {
  * its rules: at run time the rule worker's bound already stops such a pattern, and a check costs 0.1–2 s per pattern.
  * Covers JSONata regex literals (`/(a+)+$/`) and `patterns` options of preprocess steps that run natively.
  */
-export function findRiskyPatterns(ruleSet: CompiledRuleSet): RuleProblem[] {
-  const problems: RuleProblem[] = [];
-  const check = (source: string, flags: string): string | null => {
+export async function findRiskyPatterns(ruleSet: CompiledRuleSet): Promise<RuleProblem[]> {
+  const checks: Promise<RuleProblem | null>[] = [];
+  const check1 = async (source: string, flags: string, problem: (risk: string) => RuleProblem): Promise<RuleProblem | null> => {
     try {
-      return describe(checkSync(source, flags.replace(/[gy]/g, ''), { timeout: checkTimeoutMs }));
+      const risk = describe(await check(source, flags.replace(/[gy]/g, ''), { timeout: checkTimeoutMs }));
+      return risk === null ? null : problem(risk);
     } catch {
       return null; // the checker itself failed: nothing to report about the pattern
     }
@@ -44,11 +46,8 @@ export function findRiskyPatterns(ruleSet: CompiledRuleSet): RuleProblem[] {
     const expressions = [...(rule.when === null ? [] : [rule.when]), ...rule.fields.map(([, e]) => e)];
     for (const expression of expressions) {
       for (const regex of regexLiterals(expression)) {
-        const risk = check(regex.source, regex.flags);
-        if (risk !== null) {
-          problems.push({ file: ruleSet.file, rule: rule.name, pointer: expression.pointer, position: null,
-            message: `regular expression /${regex.source}/ can backtrack catastrophically (${risk}); a mail like that fails with RULE_TIMEOUT` });
-        }
+        checks.push(check1(regex.source, regex.flags, (risk) => ({ file: ruleSet.file, rule: rule.name, pointer: expression.pointer, position: null,
+          message: `regular expression /${regex.source}/ can backtrack catastrophically (${risk}); a mail like that fails with RULE_TIMEOUT` })));
       }
     }
   }
@@ -57,12 +56,10 @@ export function findRiskyPatterns(ruleSet: CompiledRuleSet): RuleProblem[] {
     const patterns = (step.options as { patterns?: unknown } | undefined)?.patterns;
     if (!Array.isArray(patterns)) return;
     patterns.forEach((source, at) => {
-      const risk = typeof source === 'string' ? check(source, 'iu') : null;
-      if (risk !== null) {
-        problems.push({ file: ruleSet.file, rule: null, pointer: `/preprocess/${index}/options/patterns/${at}`, position: null,
-          message: `regular expression ${JSON.stringify(source)} can backtrack catastrophically (${risk})` });
-      }
+      if (typeof source !== 'string') return;
+      checks.push(check1(source, 'iu', (risk) => ({ file: ruleSet.file, rule: null, pointer: `/preprocess/${index}/options/patterns/${at}`, position: null,
+        message: `regular expression ${JSON.stringify(source)} can backtrack catastrophically (${risk})` })));
     });
   });
-  return problems;
+  return (await Promise.all(checks)).filter((p): p is RuleProblem => p !== null);
 }

@@ -19,8 +19,8 @@ const riskySet = {
   ],
 };
 
-test('findRiskyPatterns names rule and pointer of each regex that can backtrack catastrophically, and only those', (t) => {
-  const problems = findRiskyPatterns(compileRuleSet('rules/risky.json', riskySet));
+test('findRiskyPatterns names rule and pointer of each regex that can backtrack catastrophically, and only those', async (t) => {
+  const problems = await findRiskyPatterns(compileRuleSet('rules/risky.json', riskySet));
   t.deepEqual(problems.map((p) => [p.rule, p.pointer]), [
     ['all-a', '/rules/1/when'],
     ['rest', '/rules/2/fields/order'],

@@ -33,7 +33,7 @@ export async function validateRuleFile(file: string, cwd: string): Promise<Valid
     const expressions = ruleSet.rules.reduce((n, r) => n + (r.when === null ? 0 : 1) + r.fields.length, 0);
     const preprocessSteps = ruleSet.preprocess.filter((s) => s.enabled !== false).length;
     // The file loads, but a pattern that can backtrack catastrophically would fail mail with RULE_TIMEOUT: say so now.
-    const problems = findRiskyPatterns(ruleSet);
+    const problems = await findRiskyPatterns(ruleSet);
     return { file, ok: problems.length === 0, name: ruleSet.name, rules: ruleSet.rules.length, expressions, preprocessSteps, problems };
   } catch (error) {
     if (!isAppError(error, 'RULE_INVALID')) throw error;
