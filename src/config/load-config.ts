@@ -5,9 +5,11 @@ import type { ConnectionConfig } from './connection-config.ts';
 import type { CalendarPublishJobConfig, CalendarReadJobConfig, JobConfig, MailJobConfig, NotificationsJobConfig, RoomSyncJobConfig } from './job-config.ts';
 import { parseSchedule } from './check-schedule.ts';
 import { checkConnectionSecrets } from './check-connection-secrets.ts';
+import { withHttpDefaults, type HttpConfig } from './http-config.ts';
 import { readJsonFile } from './read-json-file.ts';
 import type { Environment } from './read-environment.ts';
 import { validateWithSchema } from './schema-registry.ts';
+import { withAlertsDefaults } from './alerts-job-defaults.ts';
 
 export interface MailroomConfig {
   /** The project folder holding schedules/ and rules/; relative paths in config resolve against it. */
@@ -19,6 +21,8 @@ export interface MailroomConfig {
   readonly ruleSets: Readonly<Record<string, string>>;
   /** rules/notifications.json when present. */
   readonly notificationsFile: string | null;
+  /** The HTTP server's settings (a schedule file's `http`), with defaults when no file has one (absent only in configs built by hand). */
+  readonly http?: HttpConfig;
 }
 
 export interface LoadConfigOptions {
@@ -114,6 +118,7 @@ const jobDefaults: Record<string, (raw: Record<string, unknown>, file: string) =
   'calendar-publish': withCalendarPublishDefaults,
   'calendar-read': withCalendarReadDefaults,
   'room-sync': withRoomSyncDefaults,
+  alerts: withAlertsDefaults,
 };
 
 /**
@@ -129,6 +134,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
   const connectionFiles = new Map<string, string>();
   const connectionAt = new Map<ConnectionConfig, { file: string; pointer: string }>();
   const jobFiles = new Map<string, string>();
+  let http: HttpConfig | undefined;
   const display = (file: string): string => relative(options.root, file) || file;
 
   for (const path of await listJson(join(options.root, 'schedules'))) {
@@ -143,7 +149,11 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
       problems.push(...found);
       continue;
     }
-    const doc = read.value as { connections?: ConnectionConfig[]; jobs?: Record<string, unknown>[] };
+    const doc = read.value as { connections?: ConnectionConfig[]; jobs?: Record<string, unknown>[]; http?: Record<string, unknown> };
+    if (doc.http !== undefined) {
+      if (http) problems.push({ file, pointer: '/http', message: `the HTTP server is also configured in ${http.file ?? '?'} (keep one)` });
+      else http = withHttpDefaults(doc.http, file, options.env);
+    }
     (doc.connections ?? []).forEach((connection, index) => {
       const seen = connectionFiles.get(connection.name);
       if (seen) problems.push({ file, pointer: `/connections/${index}/name`, message: `connection "${connection.name}" is also defined in ${seen}` });
@@ -191,6 +201,13 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
     }
   }
 
+  const envPort = options.env.MAILROOM_HTTP_PORT;
+  if (envPort !== undefined && envPort !== '' && (!/^\d{1,5}$/.test(envPort.trim()) || Number(envPort) > 65535)) {
+    problems.push({ file: 'environment', pointer: '/MAILROOM_HTTP_PORT', message: `must be a port number 0-65535, not "${envPort ?? ''}"` });
+  }
+  if (http?.signIn && !connectionFiles.has(http.signIn.connection)) {
+    problems.push({ file: http.file ?? '', pointer: '/http/signIn/connection', message: `no connection named "${http.signIn.connection}" (known: ${[...connectionFiles.keys()].join(', ') || 'none'})` });
+  }
   if (options.checkSecrets) {
     for (const connection of connections) {
       problems.push(...checkConnectionSecrets(connection, { env: options.env, baseDir: options.root }, connectionAt.get(connection)!));
@@ -203,5 +220,5 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
   }
 
   if (problems.length > 0) throw configInvalid(problems);
-  return deepFreeze({ root: options.root, env: options.env, connections, jobs, ruleSets, notificationsFile });
+  return deepFreeze({ root: options.root, env: options.env, connections, jobs, ruleSets, notificationsFile, http: http ?? withHttpDefaults(undefined, null, options.env) });
 }

@@ -47,7 +47,7 @@ export async function evaluateRuleList(
   onExpression: (rule: number, field: number) => void = () => {},
 ): Promise<RuleDecision> {
   const document = buildRuleDocument(input);
-  const functions = createRuleFunctions(input.message, ruleSet.ticketTokenPrefix);
+  const functions = createRuleFunctions(input.message, ruleSet.ticketTokenPrefix, { intake: ruleSet.intake, input });
   const decision: RuleDecision = {
     rule: null,
     action: 'none',

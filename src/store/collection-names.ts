@@ -12,13 +12,31 @@ export const collectionNames = {
   /** A run's per-item lines, in pages written as the run goes, so the run's own record stays small. */
   jobRunItems: 'job_run_items',
   jobOverrides: 'job_overrides',
+  /** One document per job while a run of it goes on anywhere: the lease that keeps two runs of a job apart. */
+  jobLocks: 'job_locks',
   outbox: 'outbox',
+  /** One document per alert condition the alerts job has seen, with its mail state. */
+  alerts: 'alerts',
+  /** Conditions other modules report to the alerts job (push subscriptions). */
+  alertSignals: 'alert_signals',
   tokenCache: 'token_cache',
   appointments: 'appointments',
   calendarEvents: 'calendar_events',
   calendarState: 'calendar_state',
   rooms: 'rooms',
   roomReservations: 'room_reservations',
+  /** One Graph change-notification subscription per job that uses push. */
+  pushSubscriptions: 'push_subscriptions',
+  /** API tokens for machines: hashes only (the token is shown once). */
+  apiTokens: 'api_tokens',
+  /** Console sessions, keyed by the hash of the session cookie. */
+  httpSessions: 'http_sessions',
+  /** People's sign-ins in flight (state, PKCE verifier, nonce), until the callback or their expiry. */
+  signInRequests: 'sign_in_requests',
+  /** The outbound webhook queue: one document per (target, event), delivered at least once. */
+  webhookDeliveries: 'webhook_deliveries',
+  /** Per webhook target: up to which ticket event time deliveries were queued. */
+  webhookState: 'webhook_state',
   /** GridFS's own files collection of the `files` bucket (ids derived from the content checksum, for de-duplication). */
   fileMetadata: 'files.files',
   /** GridFS's chunks collection of the `files` bucket. */

@@ -95,7 +95,8 @@ test.serial('through the real scheduler: the poison mails fail or pass within th
   t.true(step.elapsedMs < 4500, `step mail took ${Math.round(step.elapsedMs)} ms`);
   t.true(step.signalBeforeEnd || step.signalMs < 1000, `signal answered after ${Math.round(step.signalMs)} ms`);
   t.true(step.maxLoopGapMs < 1000, `event loop stalled ${Math.round(step.maxLoopGapMs)} ms`);
-  // The ticker kept its 1-second interval over the whole run.
+  // The ticker never waited for a poison mail: no gap between its runs as long as the 3-second bound (a loaded
+  // 2-core machine stretches its 1-second interval, a blocked worker would stretch it to the whole bound).
   const gaps = report.ticks.slice(1).map((at, i) => at - report.ticks[i]!);
-  t.true(report.ticks.length >= 3 && Math.max(...gaps) < 2000, `largest gap between ticker runs: ${Math.round(Math.max(...gaps))} ms`);
+  t.true(report.ticks.length >= 3 && Math.max(...gaps) < 2900, `largest gap between ticker runs: ${Math.round(Math.max(...gaps))} ms`);
 });
