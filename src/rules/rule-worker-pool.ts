@@ -10,8 +10,9 @@ import type { CompiledRuleSet, EvaluateOptions, RuleDecision, RuleInput } from '
  * synchronous call (a backtracking RegExp inside `$contains`, a long built-in), so a watchdog on this thread
  * terminates the worker that overruns and a fresh one takes the next message: the event loop here never blocks, so
  * other jobs keep their schedule and signals are answered. Idle workers are unref'd and never keep the process alive.
- * Measured (npm run bench:rules, loaded 2-core machine): a two-clause rule on an 18 kB mail, 18,000/s in-thread and
- * 10,000/s through a worker: ~0.04 ms more per message, against ~7 ms of Graph and database work per mail.
+ * Measured (npm run bench:rules, 2-core machine): a two-clause rule on an 18 kB mail, 18,000–75,000/s in-thread
+ * (loaded / quiet) and 10,000–11,000/s through a worker: at most ~0.1 ms more per message, next to ~7 ms of Graph
+ * and database work per mail (bench:mail's 140 mails/s).
  */
 interface Task {
   source: RuleSetSource;
