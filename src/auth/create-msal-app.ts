@@ -9,6 +9,7 @@ import { createTokenCachePlugin, tokenCacheKey, type TokenCacheStore } from './c
 import type { MsalErrorContext } from './map-msal-error.ts';
 import { resolveCredential, type ResolvedCredential } from './resolve-credential.ts';
 import { parseEncryptionKey } from './token-cache-crypto.ts';
+import type { TokenRetryPolicy } from './token-retry-policy.ts';
 
 export interface AuthContext {
   env: Readonly<Record<string, string | undefined>>;
@@ -17,6 +18,8 @@ export interface AuthContext {
   logger: Logger;
   /** Backs the encrypted delegated token cache; required for delegated connections only. */
   store?: TokenCacheStore;
+  /** How token requests are retried (default: 4 attempts, 500 ms doubling, Retry-After up to 10 s). */
+  tokenRetry?: TokenRetryPolicy;
 }
 
 export const tokenTimeoutMs = 30_000;
@@ -49,7 +52,7 @@ export interface ConfidentialApp {
 export function createConfidentialApp(connection: ConnectionConfig, context: AuthContext): ConfidentialApp {
   const hosts = resolveConnectionHosts(connection, context);
   const credential = resolveCredential(connection, context);
-  const network = createNetworkClient(createTlsDispatcher(hosts.caFile), tokenTimeoutMs);
+  const network = createNetworkClient(createTlsDispatcher(hosts.caFile), tokenTimeoutMs, context.tokenRetry);
   const app = new ConfidentialClientApplication(buildMsalConfiguration({ connection, hosts, credential: credential.msal, networkClient: network, logger: context.logger }));
   return { app, hosts, credential, network };
 }
@@ -67,7 +70,7 @@ export interface PublicApp {
 export function createPublicApp(connection: ConnectionConfig, context: AuthContext & { store: TokenCacheStore }): PublicApp {
   const hosts = resolveConnectionHosts(connection, context);
   const key = parseEncryptionKey(context.env);
-  const network = createNetworkClient(createTlsDispatcher(hosts.caFile), tokenTimeoutMs);
+  const network = createNetworkClient(createTlsDispatcher(hosts.caFile), tokenTimeoutMs, context.tokenRetry);
   const cachePlugin = createTokenCachePlugin(context.store, key, tokenCacheKey(connection.name));
   const app = new PublicClientApplication(buildMsalConfiguration({ connection, hosts, credential: {}, networkClient: network, logger: context.logger, cachePlugin }));
   return { app, hosts, network };

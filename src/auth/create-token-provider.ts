@@ -7,6 +7,11 @@ import { mapMsalError } from './map-msal-error.ts';
 export interface TokenProvider {
   /** A valid access token; served from MSAL's cache until 5 minutes before expiry, then renewed. */
   getToken(signal?: AbortSignal): Promise<string>;
+  /**
+   * Graph rejected `token` (401: revoked, or expired early): the next getToken fetches a new one instead of serving
+   * the cached token. A token already replaced is ignored, so many requests failing at once cause one renewal.
+   */
+  invalidate(token: string): void;
   readonly connectionName: string;
   /** Requests that actually reached the token endpoint (cache hits excluded); for tests and diagnostics. */
   readonly tokenRequests: number;
@@ -38,13 +43,18 @@ export function createTokenProvider(connection: ConnectionConfig, context: AuthC
   let publicApp: PublicApp | undefined;
   let inflight: Promise<string> | undefined;
   let delegatedMemo: { token: string; renewAt: number } | undefined;
+  let lastToken: string | undefined;
+  let forceRefresh = false;
   const delegated = connection.delegated?.enabled === true;
 
   async function acquireAppOnly(): Promise<string> {
     confidential ??= createConfidentialApp(connection, context);
     const { app, hosts } = confidential;
     try {
-      const result = await app.acquireTokenByClientCredential({ scopes: hosts.scopes });
+      // skipCache: MSAL would serve the rejected token from its cache until 5 minutes before its expiry.
+      const skipCache = forceRefresh;
+      forceRefresh = false;
+      const result = await app.acquireTokenByClientCredential({ scopes: hosts.scopes, ...(skipCache ? { skipCache: true } : {}) });
       context.logger.debug('token', { connection: connection.name, fromCache: result?.fromCache ?? false, expiresOn: result?.expiresOn });
       return accessTokenOf(result, connection);
     } catch (error) {
@@ -69,9 +79,11 @@ export function createTokenProvider(connection: ConnectionConfig, context: AuthC
     if (!account) {
       throw new AppError('AUTH_SIGN_IN_REQUIRED', `connection ${connection.name}: nobody has signed in yet`, { hint: signInHint, details: { connection: connection.name } });
     }
-    if (delegatedMemo && Date.now() < delegatedMemo.renewAt) return delegatedMemo.token;
+    const refresh = forceRefresh;
+    forceRefresh = false;
+    if (!refresh && delegatedMemo && Date.now() < delegatedMemo.renewAt) return delegatedMemo.token;
     try {
-      const result = await app.acquireTokenSilent({ account, scopes: hosts.delegatedScopes });
+      const result = await app.acquireTokenSilent({ account, scopes: hosts.delegatedScopes, ...(refresh ? { forceRefresh: true } : {}) });
       const token = accessTokenOf(result, connection);
       // MSAL files a delegated token under the scopes the server granted, which never match a requested `.default`,
       // so its cache would miss and spend the refresh token on every call. Keep the token here until 5 minutes
@@ -93,8 +105,16 @@ export function createTokenProvider(connection: ConnectionConfig, context: AuthC
       return (confidential?.network.tokenRequests ?? 0) + (publicApp?.network.tokenRequests ?? 0);
     },
     getToken(signal?: AbortSignal): Promise<string> {
-      inflight ??= (delegated ? acquireDelegated() : acquireAppOnly()).finally(() => { inflight = undefined; });
+      inflight ??= (delegated ? acquireDelegated() : acquireAppOnly())
+        .then((token) => { lastToken = token; return token; })
+        .finally(() => { inflight = undefined; });
       return abortable(inflight, signal);
+    },
+    invalidate(token: string): void {
+      if (token !== lastToken) return;
+      lastToken = undefined;
+      delegatedMemo = undefined;
+      forceRefresh = true;
     },
   };
 }

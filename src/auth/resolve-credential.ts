@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { NodeAuthOptions } from '@azure/msal-node';
 import { AppError } from '../core/index.ts';
 import type { ConnectionConfig } from '../config/connection-config.ts';
+import { checkPrivateKey } from '../config/check-private-key.ts';
 import { resolveSecret, type SecretContext } from '../config/secret-ref.ts';
 
 export type CredentialOptions = Pick<NodeAuthOptions, 'clientSecret' | 'clientCertificate'>;
@@ -43,8 +44,12 @@ export function resolveCredential(connection: ConnectionConfig, context: SecretC
   }
   const { privateKey: keyRef, thumbprint, certificateFile } = connection.credential.certificate;
   const privateKey = resolveSecret(keyRef, context, `${field} credential.certificate.privateKey`);
-  if (!privateKey.includes('PRIVATE KEY-----')) {
-    throw new AppError('CONFIG_INVALID', `${field}: credential.certificate.privateKey is not a PEM private key`, {
+  // A key that does not parse would only fail inside MSAL's signing, as AUTH_FAILED: it is a configuration error.
+  const keyProblem = checkPrivateKey(privateKey);
+  if (keyProblem !== null) {
+    const source = 'env' in keyRef ? `environment variable ${keyRef.env}` : `key file ${resolve(context.baseDir, keyRef.file)}`;
+    throw new AppError('CONFIG_INVALID', `${field}: credential.certificate.privateKey: ${source} ${keyProblem}`, {
+      details: 'env' in keyRef ? { env: keyRef.env } : { file: resolve(context.baseDir, keyRef.file) },
       hint: 'Use the unencrypted PEM key (-----BEGIN PRIVATE KEY-----) of the certificate uploaded to the app registration.',
     });
   }

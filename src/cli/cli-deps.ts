@@ -12,7 +12,11 @@ export interface CliDeps {
   env: Environment;
   /** True when stdout is a terminal: progress bars and colours only then. */
   isTTY: boolean;
-  loadConfig(): Promise<MailroomConfig>;
+  /**
+   * schedules/ and rules/ validated, every rule file a job uses compiled and every secret resolved; `patterns` also
+   * reports regular expressions that can backtrack catastrophically (slow: `config validate` asks for it).
+   */
+  loadConfig(options?: { patterns?: boolean }): Promise<MailroomConfig>;
   /** A command's result when it is not a plain success (e.g. 1 when a connection test step failed). */
   setExitCode(code: number): void;
   /** The database (opened once per command, closed when the command ends). */

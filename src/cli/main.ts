@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { toAppError, type AppError } from '../core/index.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { checkRuleFile } from '../rules/index.ts';
 import { readEnvironment } from '../config/read-environment.ts';
 import type { CliDeps } from './cli-deps.ts';
 import { createApp, type App } from '../app.ts';
@@ -45,7 +46,8 @@ export async function main(argv: readonly string[], overrides: Partial<CliDeps> 
     cwd,
     env,
     isTTY: process.stdout.isTTY === true,
-    loadConfig: () => loadConfig({ root: cwd, env }),
+    // Every command that checks or starts from configuration sees the same complete report (issue 15 point 8).
+    loadConfig: (options) => loadConfig({ root: cwd, env, checkSecrets: true, checkRuleFile: (path, file) => checkRuleFile(path, file, options) }),
     setExitCode: (code) => {
       exitCode = Math.max(exitCode, code);
     },

@@ -6,6 +6,8 @@ export interface ConfigProblem {
   /** RFC 6901 pointer into the file's JSON; "" is the whole document. */
   pointer: string;
   message: string;
+  /** For a problem inside a rule file: the name of the rule it is in. */
+  rule?: string;
   /** 1-based line and column, when known (JSON syntax errors). */
   line?: number;
   column?: number;
@@ -13,7 +15,8 @@ export interface ConfigProblem {
 
 export function formatProblem(problem: ConfigProblem): string {
   const at = problem.line === undefined ? '' : `:${problem.line}:${problem.column ?? 1}`;
-  return `${problem.file}${at} ${problem.pointer === '' ? '(document)' : problem.pointer}: ${problem.message}`;
+  const rule = problem.rule === undefined ? '' : ` rule "${problem.rule}"`;
+  return `${problem.file}${at}${rule} ${problem.pointer === '' ? '(document)' : problem.pointer}: ${problem.message}`;
 }
 
 /** All problems are reported together, so a user fixes a broken config in one pass. */

@@ -4,6 +4,7 @@ import { configInvalid, type ConfigProblem } from './config-problem.ts';
 import type { ConnectionConfig } from './connection-config.ts';
 import type { CalendarPublishJobConfig, CalendarReadJobConfig, JobConfig, MailJobConfig, NotificationsJobConfig, RoomSyncJobConfig } from './job-config.ts';
 import { parseSchedule } from './check-schedule.ts';
+import { checkConnectionSecrets } from './check-connection-secrets.ts';
 import { withHttpDefaults, type HttpConfig } from './http-config.ts';
 import { readJsonFile } from './read-json-file.ts';
 import type { Environment } from './read-environment.ts';
@@ -27,6 +28,13 @@ export interface MailroomConfig {
 export interface LoadConfigOptions {
   root: string;
   env: Environment;
+  /** Also resolve every secret reference (variable set, file readable, key and certificate parse). */
+  checkSecrets?: boolean;
+  /**
+   * Also compile each rule file a mail job uses; its problems join the report. Passed in by the caller because
+   * compiling belongs to src/rules, which sits above config (`path` is absolute, `file` is the name to report).
+   */
+  checkRuleFile?: (path: string, file: string) => Promise<ConfigProblem[]>;
 }
 
 async function listJson(dir: string): Promise<string[]> {
@@ -115,7 +123,7 @@ const jobDefaults: Record<string, (raw: Record<string, unknown>, file: string) =
 
 /**
  * Reads and validates every file in schedules/ and the list of rule sets in rules/, reporting all problems at once.
- * Rule expressions are compiled by src/rules; here a rule file only has to exist and be JSON.
+ * Rule expressions are compiled by src/rules, through `checkRuleFile` when given; `checkSecrets` resolves secrets.
  * Throws AppError CONFIG_INVALID listing file, JSON pointer and reason for each problem.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<MailroomConfig> {
@@ -124,6 +132,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
   const jobs: JobConfig[] = [];
   const jobPointers = new Map<JobConfig, string>();
   const connectionFiles = new Map<string, string>();
+  const connectionAt = new Map<ConnectionConfig, { file: string; pointer: string }>();
   const jobFiles = new Map<string, string>();
   let http: HttpConfig | undefined;
   const display = (file: string): string => relative(options.root, file) || file;
@@ -149,6 +158,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
       const seen = connectionFiles.get(connection.name);
       if (seen) problems.push({ file, pointer: `/connections/${index}/name`, message: `connection "${connection.name}" is also defined in ${seen}` });
       connectionFiles.set(connection.name, file);
+      connectionAt.set(connection, { file, pointer: `/connections/${index}` });
       connections.push(connection);
     });
     (doc.jobs ?? []).forEach((raw, index) => {
@@ -165,14 +175,20 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
   }
 
   const ruleSets: Record<string, string> = {};
+  const schemaValid = new Set<string>();
   let notificationsFile: string | null = null;
   for (const path of await listJson(join(options.root, 'rules'))) {
     const name = basename(path, '.json');
     if (name === 'notifications') notificationsFile = path;
     else ruleSets[name] = path;
     const read = await readJsonFile(path);
-    if (!read.ok) problems.push({ ...read.problem, file: display(path) });
-    else problems.push(...validateWithSchema(name === 'notifications' ? 'notifications.schema.json' : 'rule-set.schema.json', read.value, display(path)));
+    if (!read.ok) {
+      problems.push({ ...read.problem, file: display(path) });
+      continue;
+    }
+    const found = validateWithSchema(name === 'notifications' ? 'notifications.schema.json' : 'rule-set.schema.json', read.value, display(path));
+    problems.push(...found);
+    if (found.length === 0) schemaValid.add(path);
   }
 
   for (const job of jobs) {
@@ -192,6 +208,17 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
   if (http?.signIn && !connectionFiles.has(http.signIn.connection)) {
     problems.push({ file: http.file ?? '', pointer: '/http/signIn/connection', message: `no connection named "${http.signIn.connection}" (known: ${[...connectionFiles.keys()].join(', ') || 'none'})` });
   }
+  if (options.checkSecrets) {
+    for (const connection of connections) {
+      problems.push(...checkConnectionSecrets(connection, { env: options.env, baseDir: options.root }, connectionAt.get(connection)!));
+    }
+  }
+  if (options.checkRuleFile) {
+    const used = new Set(jobs.flatMap((job) => (job.type === 'mail' && job.rules in ruleSets ? [ruleSets[job.rules]!] : [])));
+    // A file whose JSON or schema is already reported is not compiled again: its problems would repeat.
+    for (const path of [...used].filter((p) => schemaValid.has(p)).sort()) problems.push(...await options.checkRuleFile(path, display(path)));
+  }
+
   if (problems.length > 0) throw configInvalid(problems);
   return deepFreeze({ root: options.root, env: options.env, connections, jobs, ruleSets, notificationsFile, http: http ?? withHttpDefaults(undefined, null, options.env) });
 }

@@ -4,6 +4,7 @@ import { checkPreprocessSteps, type PreprocessStepConfig } from '../mail/preproc
 import { compileExpression } from './compile-expression.ts';
 import { checkIntakeSettings, readIntakeSettings } from './intake-settings.ts';
 import { ruleInvalid, type RuleProblem } from './rule-problem.ts';
+import { rememberRuleSetSource } from './rule-set-source.ts';
 import type { CompiledExpression, CompiledRule, CompiledRuleSet, PostActions, RuleSetSpec, RuleSpec } from './rule-types.ts';
 
 const schemaFile = 'rule-set.schema.json';
@@ -133,15 +134,18 @@ export function compileRuleSet(file: string, raw: unknown, hash?: string): Compi
   }));
 
   const intake = readIntakeSettings(spec);
-  return Object.freeze({
+  const ruleSet: CompiledRuleSet = Object.freeze({
     file,
     name: spec.name,
     hash: hash ?? createHash('sha256').update(JSON.stringify(raw)).digest('hex'),
     ticketTokenPrefix: spec.ticketTokenPrefix ?? '#',
+    ...(spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs }),
     // Each step gets the file's enabled packs, so every caller of preprocessMessage runs what the file says.
     preprocess: Object.freeze(spec.preprocess.map((step) => Object.freeze({ ...step, packs: intake.enabledPacks }))),
     intake,
     rules: Object.freeze(rules),
     postActions: freezePostActions(spec.postActions),
   });
+  rememberRuleSetSource(ruleSet, { file, hash: ruleSet.hash, raw });
+  return ruleSet;
 }

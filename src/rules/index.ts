@@ -17,6 +17,8 @@ export { evaluateRules } from './evaluate-rules.ts';
 export { loadRuleSet } from './load-rule-set.ts';
 export { loadRuleFile, type RuleFileSource } from './load-rule-file.ts';
 export { findTicketToken } from './find-ticket-token.ts';
+export { findRiskyPatterns } from './find-risky-patterns.ts';
+export { checkRuleFile } from './check-rule-file.ts';
 export { formatRuleProblem, type RuleProblem } from './rule-problem.ts';
 export { compileBoundedExpression, evaluateBoundedExpression, type BoundedExpression, type BoundedEvaluationOptions } from './bounded-expression.ts';
 export type { Expression as JsonataExpression } from 'jsonata';

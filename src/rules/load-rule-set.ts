@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { compileRuleSet } from './compile-rule-set.ts';
 import { loadRuleFile } from './load-rule-file.ts';
+import { warmRuleWorkers } from './rule-worker-pool.ts';
 import type { CompiledRuleSet } from './rule-types.ts';
 
 /** Compiled rule sets by absolute path; an entry is reused while the file's content hash is unchanged. */
@@ -13,6 +14,7 @@ const compiledByPath = new Map<string, CompiledRuleSet>();
  */
 export async function loadRuleSet(file: string, options: { cwd?: string } = {}): Promise<CompiledRuleSet> {
   const path = resolve(options.cwd ?? process.cwd(), file);
+  warmRuleWorkers();
   const source = await loadRuleFile(path, file);
   const cached = compiledByPath.get(path);
   if (cached?.hash === source.hash) return cached;

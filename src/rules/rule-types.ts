@@ -34,6 +34,8 @@ export interface RuleSetSpec extends IntakeSpec {
   name: string;
   description?: string;
   ticketTokenPrefix?: string;
+  /** Time bound of one message's rule evaluation in milliseconds (default 1000). */
+  timeoutMs?: number;
   preprocess: PreprocessStepConfig[];
   rules: RuleSpec[];
   postActions?: PostActions;
@@ -65,6 +67,8 @@ export interface CompiledRuleSet {
   /** SHA-256 (hex) of the source the set was compiled from: the "file version". */
   readonly hash: string;
   readonly ticketTokenPrefix: string;
+  /** From the file's `timeoutMs`; evaluateRules' own option wins, the default is 1000 ms. */
+  readonly timeoutMs?: number;
   readonly preprocess: readonly PreprocessStepConfig[];
   readonly rules: readonly CompiledRule[];
   readonly postActions: Readonly<PostActions>;
@@ -109,7 +113,10 @@ export interface RuleDecision {
 }
 
 export interface EvaluateOptions {
-  /** Time budget of one expression evaluation, in milliseconds. Default 1000. */
+  /**
+   * Time bound of one message's evaluation (all its rules), in milliseconds; also the budget of each expression.
+   * Default: the rule set's `timeoutMs`, else 1000. An overrun fails the message with RULE_TIMEOUT.
+   */
   timeoutMs?: number;
   /** Maximum nesting depth of one expression evaluation (JSONata evaluation frames). Default 500. */
   maxDepth?: number;

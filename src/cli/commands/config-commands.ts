@@ -8,14 +8,14 @@ export function registerConfigCommands(program: Command, deps: CliDeps): void {
   const config = program.command('config').description('check schedules/ and rules/');
   config
     .command('validate')
-    .description('validate every schedule and rule file; exit 0 when all is valid, 2 with the list of problems otherwise')
+    .description('validate every schedule and rule file, compile the rules jobs use, resolve every secret; exit 0 when all is valid, 2 with the list of problems otherwise')
     .option('--json', 'print the result as JSON')
     .action(async (options: { json?: boolean }) => {
       let problems: ConfigProblem[] = [];
       let warnings: ConfigProblem[] = [];
       let summary = { connections: 0, jobs: 0, ruleSets: 0 };
       try {
-        const loaded = await deps.loadConfig();
+        const loaded = await deps.loadConfig({ patterns: true });
         summary = { connections: loaded.connections.length, jobs: loaded.jobs.length, ruleSets: Object.keys(loaded.ruleSets).length };
         warnings = roomSyncConfigWarnings(loaded.jobs);
       } catch (error) {

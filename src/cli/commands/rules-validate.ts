@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError, errorCodes, isAppError } from '../../core/index.ts';
-import { formatRuleProblem, loadRuleSet, type RuleProblem } from '../../rules/index.ts';
+import { findRiskyPatterns, formatRuleProblem, loadRuleSet, type RuleProblem } from '../../rules/index.ts';
 import type { RulesCliDeps } from './rules-cli-deps.ts';
 
 /** rules/notifications.json is a notification-trigger file (another schema), not a rule set. */
@@ -32,7 +32,9 @@ export async function validateRuleFile(file: string, cwd: string): Promise<Valid
     const ruleSet = await loadRuleSet(file, { cwd });
     const expressions = ruleSet.rules.reduce((n, r) => n + (r.when === null ? 0 : 1) + r.fields.length, 0);
     const preprocessSteps = ruleSet.preprocess.filter((s) => s.enabled !== false).length;
-    return { file, ok: true, name: ruleSet.name, rules: ruleSet.rules.length, expressions, preprocessSteps, problems: [] };
+    // The file loads, but a pattern that can backtrack catastrophically would fail mail with RULE_TIMEOUT: say so now.
+    const problems = await findRiskyPatterns(ruleSet);
+    return { file, ok: problems.length === 0, name: ruleSet.name, rules: ruleSet.rules.length, expressions, preprocessSteps, problems };
   } catch (error) {
     if (!isAppError(error, 'RULE_INVALID')) throw error;
     return { file, ok: false, problems: (error.details.problems ?? []) as RuleProblem[] };

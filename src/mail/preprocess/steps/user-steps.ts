@@ -1,9 +1,11 @@
 import type { StepDefinition } from '../step-definition.ts';
-import { checkBoolean, checkFlags, checkKnownKeys, checkPattern } from './option-checks.ts';
+import { compileLinearPattern, type LinearPattern } from './linear-pattern.ts';
+import { checkBoolean, checkFlags, checkKnownKeys } from './option-checks.ts';
 
 /**
- * User-defined steps from a rule file. Patterns are JavaScript regular expressions, checked at load time for
- * catastrophic backtracking; flags i, m, s, u may be given ("g" is implied for remove/replace).
+ * User-defined steps from a rule file. Patterns are JavaScript regular expressions run by a linear-time engine
+ * (linear-pattern.ts), so a pattern like `(.*a){9}x` cannot stall a worker; flags i, m, s, u may be given ("g" is
+ * implied for remove/replace).
  *  - regex-remove   { pattern, flags? }                    removes every match
  *  - regex-replace  { pattern, replacement, flags? }       replaces every match ($1… refer to groups)
  *  - cut-before     { pattern, flags?, keepMarker? }       removes everything before the first match
@@ -11,7 +13,7 @@ import { checkBoolean, checkFlags, checkKnownKeys, checkPattern } from './option
  * keepMarker (default true for cut-before, false for cut-after) says whether the matched text itself stays.
  */
 interface RegexOptions {
-  regex: RegExp;
+  regex: LinearPattern;
   replacement: string;
   keepMarker: boolean;
 }
@@ -21,22 +23,41 @@ function checkRegexOptions(options: Record<string, unknown>, extraKeys: readonly
   return [
     ...checkKnownKeys(options, ['pattern', 'flags', ...extraKeys]),
     ...checkFlags(options, 'flags'),
-    ...checkPattern(options['pattern'], flags.replace(/[^imsu]/g, ''), '/pattern'),
+    ...checkLinear(options['pattern'], flags),
   ];
 }
 
-function compile(options: Record<string, unknown>, global: boolean): RegExp {
+function checkLinear(source: unknown, flags: string): ReturnType<StepDefinition<RegexOptions>['checkOptions']> {
+  if (typeof source !== 'string' || source === '') return [{ pointer: '/pattern', message: 'must be a non-empty regular expression' }];
+  const compiled = compileLinearPattern(source, flags);
+  return compiled.ok ? [] : [{ pointer: '/pattern', message: compiled.message }];
+}
+
+/** Compiled patterns by flags and source: preprocessMessage parses a step's options for every message. */
+const compiledPatterns = new Map<string, LinearPattern>();
+
+function compile(options: Record<string, unknown>): LinearPattern {
   const flags = typeof options['flags'] === 'string' ? options['flags'] : 'm';
-  return new RegExp(options['pattern'] as string, `${flags}${global ? 'g' : ''}`);
+  const source = options['pattern'] as string;
+  const key = `${flags}/${source}`;
+  let pattern = compiledPatterns.get(key);
+  if (pattern === undefined) {
+    const compiled = compileLinearPattern(source, flags);
+    if (!compiled.ok) throw new Error(`bug: unchecked pattern ${source}: ${compiled.message}`);
+    pattern = compiled.pattern;
+    if (compiledPatterns.size >= 1000) compiledPatterns.clear();
+    compiledPatterns.set(key, pattern);
+  }
+  return pattern;
 }
 
 export const regexRemoveStep: StepDefinition<RegexOptions> = {
   name: 'regex-remove',
   input: 'text',
   checkOptions: (options) => checkRegexOptions(options, []),
-  parseOptions: (options) => ({ regex: compile(options, true), replacement: '', keepMarker: false }),
+  parseOptions: (options) => ({ regex: compile(options), replacement: '', keepMarker: false }),
   run(state, options) {
-    state.text = state.text.replace(options.regex, '');
+    state.text = options.regex.replaceAll(state.text, '');
   },
 };
 
@@ -47,9 +68,9 @@ export const regexReplaceStep: StepDefinition<RegexOptions> = {
     ...checkRegexOptions(options, ['replacement']),
     ...(typeof options['replacement'] === 'string' ? [] : [{ pointer: '/replacement', message: '"replacement" must be a string' }]),
   ],
-  parseOptions: (options) => ({ regex: compile(options, true), replacement: options['replacement'] as string, keepMarker: false }),
+  parseOptions: (options) => ({ regex: compile(options), replacement: options['replacement'] as string, keepMarker: false }),
   run(state, options) {
-    state.text = state.text.replace(options.regex, options.replacement);
+    state.text = options.regex.replaceAll(state.text, options.replacement);
   },
 };
 
@@ -57,11 +78,11 @@ export const cutBeforeStep: StepDefinition<RegexOptions> = {
   name: 'cut-before',
   input: 'text',
   checkOptions: (options) => [...checkRegexOptions(options, ['keepMarker']), ...checkBoolean(options, 'keepMarker')],
-  parseOptions: (options) => ({ regex: compile(options, false), replacement: '', keepMarker: options['keepMarker'] !== false }),
+  parseOptions: (options) => ({ regex: compile(options), replacement: '', keepMarker: options['keepMarker'] !== false }),
   run(state, options) {
-    const match = options.regex.exec(state.text);
+    const match = options.regex.first(state.text);
     if (match === null) return;
-    state.text = state.text.slice(options.keepMarker ? match.index : match.index + match[0].length);
+    state.text = state.text.slice(options.keepMarker ? match.index : match.index + match.length);
   },
 };
 
@@ -69,10 +90,10 @@ export const cutAfterStep: StepDefinition<RegexOptions> = {
   name: 'cut-after',
   input: 'text',
   checkOptions: (options) => [...checkRegexOptions(options, ['keepMarker']), ...checkBoolean(options, 'keepMarker')],
-  parseOptions: (options) => ({ regex: compile(options, false), replacement: '', keepMarker: options['keepMarker'] === true }),
+  parseOptions: (options) => ({ regex: compile(options), replacement: '', keepMarker: options['keepMarker'] === true }),
   run(state, options) {
-    const match = options.regex.exec(state.text);
+    const match = options.regex.first(state.text);
     if (match === null) return;
-    state.text = state.text.slice(0, options.keepMarker ? match.index + match[0].length : match.index);
+    state.text = state.text.slice(0, options.keepMarker ? match.index + match.length : match.index);
   },
 };
