@@ -26,6 +26,8 @@ export interface OpenStoreOptions {
   embedded?: { dataDir: string; cacheDir: string; pathVariable: string | undefined; port?: number };
   /** How long to wait for an unreachable server before an operation fails (ms). */
   serverSelectionTimeoutMs?: number;
+  /** Emit the driver's commandStarted/commandSucceeded events on `client` (benchmarks count database operations). */
+  monitorCommands?: boolean;
 }
 
 /** Creates every index idempotently: createIndex with the same name and spec is a no-op on a second start. */
@@ -65,6 +67,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     // FerretDB 1.24 does not implement retryable writes; our writes are idempotent by key instead.
     retryWrites: false,
     appName: 'mailroom',
+    ...(options.monitorCommands ? { monitorCommands: true } : {}),
   });
   try {
     await withStoreErrors('connect to the database', () => client.connect());
