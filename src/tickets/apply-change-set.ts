@@ -1,9 +1,20 @@
 import type { AppError } from '../core/index.ts';
-import { putFiles, type Store } from '../store/index.ts';
+import { putFiles, type FileToStore, type Store } from '../store/index.ts';
 import type { AppliedChange, ChangeSet, PlannedChange } from './change-set.ts';
 import type { ThreadIndex } from './thread-index.ts';
 import type { ThreadTarget } from './thread-snapshot.ts';
 import type { TicketStore } from './ticket-store.ts';
+
+/** Files above this are written on their own: one write of many large files needs their bytes twice over at once (BSON). */
+const largeFileBytes = 4 * 1024 * 1024;
+
+async function storeFiles(store: Store, files: readonly FileToStore[]): Promise<string[]> {
+  const ids: string[] = new Array<string>(files.length);
+  const small = files.flatMap((file, i) => (file.bytes.byteLength > largeFileBytes ? [] : [i]));
+  (await putFiles(store, small.map((i) => files[i]!))).forEach((id, n) => (ids[small[n]!] = id));
+  for (const [i, file] of files.entries()) if (file.bytes.byteLength > largeFileBytes) ids[i] = (await putFiles(store, [file]))[0]!;
+  return ids;
+}
 
 type Writing<K extends PlannedChange['kind']> = { i: number; change: Extract<PlannedChange, { kind: K }> };
 
@@ -19,7 +30,7 @@ function ofKind<K extends PlannedChange['kind']>(changes: readonly PlannedChange
  */
 export async function applyChangeSet(store: Store, tickets: TicketStore, threads: ThreadIndex, set: ChangeSet): Promise<(AppliedChange | AppError)[]> {
   const { changes } = set;
-  const fileIds = await putFiles(store, set.files);
+  const fileIds = await storeFiles(store, set.files);
   const rawIdOf = (change: PlannedChange): string | null => (change.rawFile === null ? null : fileIds[change.rawFile]!);
   for (const change of changes) {
     if (change.kind !== 'ticket' && change.kind !== 'comment' && change.kind !== 'object') continue;

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { readImportance } from './read-importance.ts';
 import { createHash } from 'node:crypto';
 import { simpleParser, type Attachment as ParsedAttachment, type ParsedMail } from 'mailparser';
@@ -31,7 +32,8 @@ export async function parseMessage(raw: Uint8Array | string, meta: ParseMeta = {
   const latin1 = bytes.toString('latin1');
   let parsed: ParsedMail;
   try {
-    parsed = await simpleParser(bytes, parserOptions);
+    // Fed in small pieces: given one large buffer, mailparser's line splitting held several copies of it at once.
+    parsed = await simpleParser(Readable.from(pieces(bytes)), parserOptions);
   } catch (error) {
     return fallbackMessage(latin1, meta, error);
   }
@@ -101,8 +103,13 @@ function readDate(value: string | undefined, warnings: string[]): string | null 
   return new Date(time).toISOString();
 }
 
+function* pieces(bytes: Buffer, size = 64 * 1024): Generator<Buffer> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
+
 function toAttachment(attachment: ParsedAttachment): Attachment {
-  const content = Uint8Array.from(attachment.content);
+  // A view, not a copy: mailparser's buffer is ours once parsing is done (a copy doubled a large attachment's memory).
+  const content = new Uint8Array(attachment.content.buffer, attachment.content.byteOffset, attachment.content.byteLength);
   return {
     filename: attachment.filename ?? '',
     contentType: attachment.contentType.toLowerCase(),
