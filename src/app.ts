@@ -4,7 +4,7 @@ import type { JobConfig } from './config/job-config.ts';
 import { AppError } from './core/index.ts';
 import { createMongoTokenCacheStore, createTokenProvider } from './auth/index.ts';
 import { createGraphClient, type GraphCallCounter, type GraphClient } from './graph/index.ts';
-import { createJobResults, runJob, type JobHandler, type JobProgress, type JobResults } from './jobs/index.ts';
+import { createJobLocks, createJobResults, runJobWithLock, type JobHandler, type JobProgress, type JobResults } from './jobs/index.ts';
 import type { JobRunRecord } from './jobs/index.ts';
 import type { Logger } from './log/index.ts';
 import { createMailHandler } from './mail/connector/index.ts';
@@ -12,6 +12,8 @@ import { createNotificationsHandler } from './notify/index.ts';
 import { createCalendarPublishHandler, createCalendarReadHandler, createRoomSyncHandler } from './calendar/index.ts';
 import type { Store } from './store/index.ts';
 import { createTicketStore, type TicketStore } from './tickets/index.ts';
+import { createAlertsHandler } from './watch/index.ts';
+import { createProcessTraffic, type ProcessTraffic } from './metrics/index.ts';
 
 export interface App {
   readonly config: MailroomConfig;
@@ -20,10 +22,13 @@ export interface App {
   readonly clock: Clock;
   readonly tickets: TicketStore;
   readonly results: JobResults;
+  /** This process's Graph requests and token acquisitions, for /metrics. */
+  readonly traffic: ProcessTraffic;
   graphFor(connection: string, counter: GraphCallCounter): GraphClient;
   handlerFor(job: JobConfig): JobHandler<JobConfig>;
   findJob(name: string): JobConfig;
-  runJobNow(name: string, options?: { signal?: AbortSignal; onProgress?: (progress: JobProgress) => void; worker?: string }): Promise<JobRunRecord>;
+  /** Runs a job here and now under its lock (JOB_BUSY while it runs elsewhere, unless `wait`): the one way every caller runs a job. */
+  runJobNow(name: string, options?: { signal?: AbortSignal; onProgress?: (progress: JobProgress) => void; worker?: string; wait?: boolean }): Promise<JobRunRecord>;
 }
 
 export interface AppOptions {
@@ -33,6 +38,7 @@ export interface AppOptions {
   clock?: Clock;
   /** Replaces the handler of a job type: how tests observe the scheduler without real mail work. */
   handlers?: Partial<Record<JobConfig['type'], JobHandler<JobConfig>>>;
+  traffic?: ProcessTraffic;
 }
 
 /**
@@ -44,7 +50,12 @@ export function createApp(options: AppOptions): App {
   const clock = options.clock ?? systemClock;
   const tickets = createTicketStore(store, clock);
   const results = createJobResults(store, clock);
+  const locks = createJobLocks(store, clock);
+  // A job's lease: how soon a run whose process died shows as interrupted and the job can run again elsewhere.
+  const lockSeconds = Number(config.env.MAILROOM_JOB_LOCK_SECONDS ?? '60');
+  const lockLifetimeMs = (Number.isFinite(lockSeconds) && lockSeconds > 0 ? lockSeconds : 60) * 1000;
   const clients = new Map<string, GraphClient>();
+  const traffic = options.traffic ?? createProcessTraffic();
 
   function graphFor(name: string, counter: GraphCallCounter): GraphClient {
     let client = clients.get(name);
@@ -52,7 +63,9 @@ export function createApp(options: AppOptions): App {
       const connection = config.connections.find((c) => c.name === name);
       if (!connection) throw new AppError('CONFIG_INVALID', `no connection named "${name}"`);
       const context = { env: config.env, baseDir: config.root, logger, store: createMongoTokenCacheStore(store) };
-      client = createGraphClient(connection, { tokenProvider: createTokenProvider(connection, context), logger, baseDir: config.root });
+      const tokenProvider = createTokenProvider(connection, context);
+      traffic.watchTokenProvider(name, tokenProvider);
+      client = createGraphClient(connection, { tokenProvider, logger, baseDir: config.root, counter: traffic.graphCounter(name) });
       clients.set(name, client);
     }
     return client.withCounter(counter);
@@ -67,6 +80,7 @@ export function createApp(options: AppOptions): App {
     'calendar-publish': createCalendarPublishHandler(laneDeps) as JobHandler<JobConfig>,
     'calendar-read': createCalendarReadHandler(laneDeps) as JobHandler<JobConfig>,
     'room-sync': createRoomSyncHandler(laneDeps) as JobHandler<JobConfig>,
+    alerts: createAlertsHandler({ store, config, results, clock }) as JobHandler<JobConfig>,
     ...options.handlers,
   };
 
@@ -83,10 +97,10 @@ export function createApp(options: AppOptions): App {
   }
 
   return {
-    config, store, logger, clock, tickets, results, graphFor, handlerFor, findJob,
+    config, store, logger, clock, tickets, results, traffic, graphFor, handlerFor, findJob,
     runJobNow(name, runOptions = {}) {
       const job = findJob(name);
-      return runJob(job, handlerFor(job), { results, logger, ...runOptions });
+      return runJobWithLock(job, handlerFor(job), { results, logger, locks, lockLifetimeMs, ...runOptions });
     },
   };
 }

@@ -12,7 +12,13 @@ export const collectionNames = {
   /** A run's per-item lines, in pages written as the run goes, so the run's own record stays small. */
   jobRunItems: 'job_run_items',
   jobOverrides: 'job_overrides',
+  /** One document per job while a run of it goes on anywhere: the lease that keeps two runs of a job apart. */
+  jobLocks: 'job_locks',
   outbox: 'outbox',
+  /** One document per alert condition the alerts job has seen, with its mail state. */
+  alerts: 'alerts',
+  /** Conditions other modules report to the alerts job (push subscriptions). */
+  alertSignals: 'alert_signals',
   tokenCache: 'token_cache',
   appointments: 'appointments',
   calendarEvents: 'calendar_events',

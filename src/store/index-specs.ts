@@ -9,8 +9,9 @@ export interface IndexSpec {
 }
 
 /**
- * Only plain and unique indexes: FerretDB 1.24 lacks partial, sparse, TTL and collation indexes, and we must run on it.
- * Unique indexes carry the idempotency keys that make every job write safe to repeat.
+ * Plain and unique indexes: the kinds every server we run on keeps (MongoDB, and mongo-java-server, which also has
+ * sparse ones but no partial, TTL or collation indexes). Unique indexes carry the idempotency keys that make every
+ * job write safe to repeat.
  */
 export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.tickets, key: { number: 1 }, name: 'number_unique', unique: true },
@@ -31,6 +32,8 @@ export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.knownMessages, key: { ticketNumber: 1 }, name: 'ticket' },
   { collection: c.jobRuns, key: { job: 1, startedAt: -1 }, name: 'job_started' },
   { collection: c.jobRuns, key: { startedAt: -1 }, name: 'started' },
+  // /metrics reads the runs ended since its last scrape.
+  { collection: c.jobRuns, key: { endedAt: -1 }, name: 'ended' },
   { collection: c.outbox, key: { status: 1, notBefore: 1 }, name: 'status_not_before' },
   { collection: c.outbox, key: { eventId: 1, rule: 1 }, name: 'event_rule' },
   { collection: c.outbox, key: { to: 1, createdAt: 1 }, name: 'to_created' },

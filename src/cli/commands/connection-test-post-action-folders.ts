@@ -2,7 +2,7 @@ import { toAppError } from '../../core/index.ts';
 import { resolveMailFolder, type GraphClient } from '../../graph/index.ts';
 import { loadRuleSet } from '../../rules/index.ts';
 import type { ConnectionJob } from './connection-required-roles.ts';
-import type { TestStep } from './connection-test.ts';
+import type { TestStep } from './connection-test-step.ts';
 
 /** Every folder a mail job's post-actions move mail to, with who names it: the job (moveTo, moveFailedTo) or a rule. */
 async function postActionFolders(job: ConnectionJob, baseDir: string): Promise<{ folders: Map<string, string[]>; problem: string | null }> {
@@ -12,7 +12,7 @@ async function postActionFolders(job: ConnectionJob, baseDir: string): Promise<{
   };
   add(job.postActions?.moveTo, 'postActions.moveTo');
   add(job.postActions?.moveFailedTo, 'postActions.moveFailedTo');
-  if (!job.rules) return { folders, problem: null };
+  if (job.type !== 'mail' || typeof job.rules !== 'string') return { folders, problem: null };
   try {
     const ruleSet = await loadRuleSet(`rules/${job.rules}.json`, { cwd: baseDir });
     add(ruleSet.postActions.moveTo, `rules/${job.rules}.json postActions`);

@@ -6,17 +6,8 @@ import type { Logger } from '../../log/index.ts';
 import { missingRoles, requiredRoles, type ConnectionJob } from './connection-required-roles.ts';
 import { checkPostActionFolders } from './connection-test-post-action-folders.ts';
 
-export type StepStatus = 'ok' | 'warn' | 'fail' | 'skip';
-
-export interface TestStep {
-  step: 'token' | 'roles' | 'mailbox' | 'folder' | 'post-action-folder' | 'secret-expiry';
-  status: StepStatus;
-  reason: string;
-  /** The AppError code behind a failure. */
-  code?: string;
-  /** What to do about it. */
-  hint?: string;
-}
+export type { StepStatus, TestStep } from './connection-test-step.ts';
+import type { TestStep } from './connection-test-step.ts';
 
 export interface ConnectionTestReport {
   connection: string;

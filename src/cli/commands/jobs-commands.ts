@@ -3,7 +3,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { AppError } from '../../core/index.ts';
 import type { JobRunRecord } from '../../jobs/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
-import { createScheduler, isEffectivelyEnabled, readJobOverrides, setJobOverride, agendaJobNames } from '../../scheduler/index.ts';
+import { createScheduler, describeJobs, setJobOverride } from '../../scheduler/index.ts';
 import { formatTable, formatWhen, shorten } from './format-table.ts';
 
 function countsText(counts: Record<string, number>): string {
@@ -35,7 +35,8 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
     .argument('<name>', 'job name from schedules/')
     .option('--json', 'print the run record as JSON')
     .option('--queue', 'ask the running workers to run it as soon as they can, instead of running it here')
-    .action(async (name: string, options: { json?: boolean; queue?: boolean }) => {
+    .option('--wait', 'while the job runs elsewhere, wait until it is free (without it: say so and exit 1)')
+    .action(async (name: string, options: { json?: boolean; queue?: boolean; wait?: boolean }) => {
       const app = await deps.openApp();
       app.findJob(name);
       if (options.queue) {
@@ -52,6 +53,7 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
       try {
         const run = await app.runJobNow(name, {
           signal: controller.signal,
+          wait: options.wait === true,
           onProgress: (p) => {
             bar?.setTotal(p.total ?? p.done);
             bar?.update(p.done, { label: shorten(p.label ?? '', 40) });
@@ -73,25 +75,7 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const app = await deps.openApp();
-      const overrides = await readJobOverrides(app.store);
-      const latest = await app.results.latest(app.config.jobs.map((j) => j.name));
-      const { jobs: scheduled } = await createScheduler(app).agenda.queryJobs({ names: Object.values(agendaJobNames), includeDisabled: true, limit: 100_000 });
-      const byJob = new Map(scheduled.map((s) => [(s.data as { job?: string } | undefined)?.job ?? '', s]));
-      const rows = app.config.jobs.map((job) => {
-        const entry = byJob.get(job.name);
-        const last = latest.get(job.name);
-        return {
-          name: job.name,
-          type: job.type,
-          schedule: job.schedule,
-          enabled: isEffectivelyEnabled(job, overrides),
-          override: overrides.has(job.name) ? (overrides.get(job.name) ? 'enabled' : 'disabled') : null,
-          // Agenda's lock says whether a worker runs it now; a run record left "running" by a killed worker does not.
-          running: entry?.lockedAt !== null && entry?.lockedAt !== undefined,
-          lastRun: last ? { id: last._id, status: last.status === 'running' && !entry?.lockedAt ? 'interrupted' : last.status, startedAt: last.startedAt } : null,
-          nextRunAt: entry?.nextRunAt ?? null,
-        };
-      });
+      const rows = await describeJobs(app);
       if (options.json) return void deps.stdout(`${JSON.stringify(rows)}\n`);
       deps.stdout(formatTable(['job', 'type', 'schedule', 'enabled', 'running', 'last run', 'next run'], rows.map((r) => [
         r.name, r.type, r.schedule, `${r.enabled ? 'yes' : 'no'}${r.override ? ' (override)' : ''}`, r.running ? 'yes' : 'no',
