@@ -5,7 +5,7 @@
 // database, emulator), Graph HTTP requests and operations per message, database operations per message and peak RSS.
 // By default the mail is the realistic corpus of test/bench/corpus (HTML replies with quoted threads, signature
 // images, attachments); --fixtures uses the small .eml fixtures instead. The last line is one JSON object.
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.ts';
@@ -19,6 +19,7 @@ import { costBreakdown } from './measure/cost-breakdown.ts';
 import { profileWhile, type CpuProfile } from './measure/cpu-profile.ts';
 import { benchLarge } from './mail-large.ts';
 import { startEmulatorProcess } from './measure/emulator-process.ts';
+import { moveOnlyRoot } from './measure/move-only-root.ts';
 import { listeningPid, processCpuMs, processPeakRssMb } from './measure/process-stats.ts';
 
 const arg = (name: string): string | undefined => {
@@ -45,17 +46,6 @@ function unique(mime: string, i: number): string {
   const [head = '', ...rest] = mime.split(/\r?\n\r?\n/);
   const headers = head.split(/\r?\n(?![ \t])/).filter((h) => !/^(message-id|in-reply-to|references):/i.test(h));
   return [[...headers, `Message-ID: <bench-${i}@bench.example>`].join('\r\n'), ...rest].join('\r\n\r\n');
-}
-
-/** The default rules without their post-actions: a mail then costs its fetch and its move, nothing else. */
-async function moveOnlyRoot(dir: string): Promise<string> {
-  const ruleSet = JSON.parse(await readFile('rules/default.json', 'utf8')) as { postActions?: unknown; rules: { postActions?: unknown }[] };
-  delete ruleSet.postActions;
-  for (const rule of ruleSet.rules) delete rule.postActions;
-  delete (ruleSet as { $schema?: string }).$schema;
-  await mkdir(join(dir, 'rules'), { recursive: true });
-  await writeFile(join(dir, 'rules', 'default.json'), JSON.stringify(ruleSet));
-  return dir;
 }
 
 const perMessage = (value: number | null, n: number, digits = 2): number | null => (value === null ? null : Number((value / Math.max(1, n)).toFixed(digits)));

@@ -52,6 +52,7 @@ export interface MailContext {
   /** Message-IDs of earlier mail of the corpus: a reply may continue one of their threads. */
   earlier: readonly string[];
   seedTag: string;
+  attachmentShare: number;
 }
 
 /** One mail of the corpus: a client's HTML or plain text shape, a signature image, attachments now and then. */
@@ -71,7 +72,7 @@ export function corpusMail(r: SeededRandom, ctx: MailContext): CorpusMail {
   if (kind === 'outlook-reply' || kind === 'forward' || kind === 'html-new') headers.push('X-MS-Has-Attach: yes', 'Thread-Topic: ' + topic, 'Accept-Language: en-GB, en-US', 'X-MS-TNEF-Correlator:');
   if (kind === 'auto-reply') headers.push('Auto-Submitted: auto-replied', 'X-Auto-Response-Suppress: All');
   const body = [greeting(r), ...Array.from({ length: r.int(1, 3) }, () => paragraph(r))];
-  const attachments = kind !== 'auto-reply' && r.chance(attachmentShare) ? attachmentParts(r, ctx.index) : [];
+  const attachments = kind !== 'auto-reply' && r.chance(ctx.attachmentShare) ? attachmentParts(r, ctx.index) : [];
   let root: MimePart;
   if (kind === 'plain' || kind === 'auto-reply') {
     const quoted = isReply ? `\n\nOn ${new Date(ctx.date.getTime() - 3_600_000).toUTCString()}, Support wrote:\n${Array.from({ length: r.int(1, 4) }, () => `> ${paragraph(r)}`).join('\n>\n')}\n` : '';

@@ -1,4 +1,4 @@
-import { corpusMail, type CorpusMail } from './corpus-mail.ts';
+import { attachmentShare, corpusMail, type CorpusMail } from './corpus-mail.ts';
 import { seededRandom } from './seeded-random.ts';
 
 export interface CorpusOptions {
@@ -6,6 +6,10 @@ export interface CorpusOptions {
   count: number;
   /** Date of the first mail; the others follow minutes apart. */
   start?: Date;
+  /** Share of mail with attachments; default 0.15. The scale benchmark uses 0 to keep the emulator's memory small. */
+  attachmentShare?: number;
+  /** Distinguishes the Message-IDs of several corpora delivered to one tenant (default: the seed). */
+  tag?: string;
 }
 
 /**
@@ -18,7 +22,7 @@ export function* generateCorpus(options: CorpusOptions): Generator<CorpusMail> {
   let when = (options.start ?? new Date('2026-11-20T08:00:00Z')).getTime();
   for (let index = 0; index < options.count; index += 1) {
     when += r.int(1, 30) * 1000;
-    const mail = corpusMail(r, { index, date: new Date(when), earlier, seedTag: String(options.seed) });
+    const mail = corpusMail(r, { index, date: new Date(when), earlier, seedTag: options.tag ?? String(options.seed), attachmentShare: options.attachmentShare ?? attachmentShare });
     if (earlier.length < 500) earlier.push(mail.messageId);
     else earlier[r.int(0, earlier.length - 1)] = mail.messageId;
     yield mail;
