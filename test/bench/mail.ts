@@ -1,4 +1,5 @@
 // npm run bench:mail [-- --messages 1000] [--seed 1] [--fixtures] [--post-actions move|default] [--profile run.cpuprofile]
+//   [--attachment-share 0.15]
 //   |   npm run bench:mail -- --large [--messages 12] [--attachment-mb 25]
 // Seeds N messages into an emulated mailbox (emulator in its own process, as Microsoft would be), runs one mail job to
 // completion against the embedded database, and prints throughput, CPU per message of each process (connector,
@@ -31,6 +32,7 @@ const total = Number(arg('--messages') ?? (useFixtures ? 2000 : 1000));
 const seed = Number(arg('--seed') ?? 1);
 const postActions = arg('--post-actions') ?? 'move';
 const profileFile = arg('--profile');
+const attachmentShare = arg('--attachment-share') === undefined ? undefined : Number(arg('--attachment-share'));
 
 async function fixtureCorpus(): Promise<string[]> {
   const dirs = ['fixtures/mail/preprocess', 'fixtures/mail/demo/support', 'fixtures/mail/demo/support-inbox', 'fixtures/mail/demo/purchasing'];
@@ -70,7 +72,7 @@ if (useFixtures) {
     await control.deliver(supportMailbox, mime, 'Inbox/Support');
   }
 } else {
-  for (const mail of generateCorpus({ seed, count: total })) {
+  for (const mail of generateCorpus({ seed, count: total, ...(attachmentShare === undefined ? {} : { attachmentShare }) })) {
     tally.add(mail);
     await control.deliver(supportMailbox, mail.mime, 'Inbox/Support');
   }

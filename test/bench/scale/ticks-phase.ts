@@ -17,8 +17,12 @@ export interface TicksResult {
   runs: number;
   ticksMeasured: number;
   latenessSeconds: { p50: number; p95: number; max: number };
+  /** Without each job's first tick, when all jobs are due at once as the workers start. */
+  steadyLatenessSeconds: { p50: number; p95: number; max: number };
   emptyPolls: number;
+  /** Empty polls after a job's first run (which reads the folder in full and looks its path up). */
   graphRequestsPerEmptyPoll: number;
+  graphRequestsPerFirstPoll: number;
   mailsDelivered: number;
   mailsProcessed: number;
 }
@@ -51,22 +55,35 @@ export async function ticksPhase(opts: { jobs: number; workers: number; minutes:
   const byJob = new Map<string, number[]>();
   for (const r of runs) byJob.set(r.job, [...(byJob.get(r.job) ?? []), r.startedAt.getTime()]);
   const lateness: number[] = [];
+  const steady: number[] = [];
+  const firstRunAt = new Map<string, number>();
   for (let j = 0; j < opts.jobs; j += 1) {
     const starts = (byJob.get(`agent-${j}`) ?? []).sort((a, b) => a - b);
+    if (starts[0] !== undefined) firstRunAt.set(`agent-${j}`, starts[0]);
     let due = upAt;
-    for (const start of starts) {
+    for (const [k, start] of starts.entries()) {
       lateness.push(Math.max(0, start - due) / 1000);
+      if (k > 0) steady.push(Math.max(0, start - due) / 1000);
       due = start + intervalMs;
     }
     // A tick that was due before the end and never started is as late as the whole rest of the window.
-    if (due < endAt - 1000) lateness.push((endAt - due) / 1000);
+    if (due < endAt - 1000) {
+      lateness.push((endAt - due) / 1000);
+      steady.push((endAt - due) / 1000);
+    }
   }
-  const empty = runs.filter((r) => r.status === 'succeeded' && (r.counts.seen ?? 0) === 0);
+  const summary = (values: number[]): { p50: number; p95: number; max: number } =>
+    ({ p50: Number(percentile(values, 0.5).toFixed(1)), p95: Number(percentile(values, 0.95).toFixed(1)), max: Number(Math.max(0, ...values).toFixed(1)) });
+  const isFirst = (r: { job: string; startedAt: Date }): boolean => firstRunAt.get(r.job) === r.startedAt.getTime();
+  const firsts = runs.filter(isFirst);
+  const empty = runs.filter((r) => r.status === 'succeeded' && (r.counts.seen ?? 0) === 0 && !isFirst(r));
   const result: TicksResult = {
     jobs: opts.jobs, workers: opts.workers, minutes: opts.minutes, runs: runs.length, ticksMeasured: lateness.length,
-    latenessSeconds: { p50: Number(percentile(lateness, 0.5).toFixed(1)), p95: Number(percentile(lateness, 0.95).toFixed(1)), max: Number(Math.max(0, ...lateness).toFixed(1)) },
+    latenessSeconds: summary(lateness),
+    steadyLatenessSeconds: summary(steady),
     emptyPolls: empty.length,
     graphRequestsPerEmptyPoll: Number((empty.reduce((s, r) => s + r.graph.requests, 0) / Math.max(1, empty.length)).toFixed(3)),
+    graphRequestsPerFirstPoll: Number((firsts.reduce((s, r) => s + r.graph.requests, 0) / Math.max(1, firsts.length)).toFixed(3)),
     mailsDelivered: delivered,
     mailsProcessed: runs.reduce((s, r) => s + (r.counts.seen ?? 0), 0),
   };
