@@ -31,6 +31,8 @@ module.exports = {
     layer('watch', ['core', 'config', 'log', 'store', 'auth', 'jobs', 'notify']),
     layer('metrics', ['core', 'config', 'log', 'store', 'jobs', 'watch']),
     layer('scheduler', ['core', 'config', 'log', 'store', 'jobs']),
+    layer('push', ['core', 'config', 'log', 'store', 'graph', 'jobs']),
+    layer('http', ['core', 'config', 'log', 'auth', 'graph', 'tickets', 'jobs', 'notify', 'scheduler', 'mail/connector', 'watch', 'metrics', 'push']),
     {
       name: 'emulator-is-separate',
       comment: 'the service never imports the emulator (only the CLI starts it)',

@@ -12,6 +12,8 @@ import { registerCalendarCommands } from './commands/calendar-commands.ts';
 import { registerServiceCommands } from './commands/service-commands.ts';
 import { registerQuarantineCommands } from './commands/quarantine-commands.ts';
 import { registerJobsResyncCommand } from './commands/jobs-resync-command.ts';
+import { registerServeCommands } from './commands/serve-commands.ts';
+import { registerApiTokensCommands } from './commands/api-tokens-commands.ts';
 
 /** The one list of command groups; each group lives in its own file under commands/. */
 export function registerCommands(program: Command, deps: CliDeps): void {
@@ -25,6 +27,8 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerNotificationsCommands(program, deps);
   registerCalendarCommands(program, deps);
   registerServiceCommands(program, deps);
+  registerServeCommands(program, deps);
+  registerApiTokensCommands(program, deps);
   registerEmulatorCommands(program, deps);
   registerHealthCommands(program, deps);
 }

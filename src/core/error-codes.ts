@@ -65,6 +65,17 @@ export const errorCodes = {
   CALENDAR_FULL_SYNC_TOO_SOON: { retry: 'later', exit: 1, description: 'A full room sync started less than 10 minutes ago.' },
   EMULATOR_START_FAILED: { retry: 'permanent', exit: 1, description: 'The Graph emulator could not start.' },
   EMULATOR_NOT_RUNNING: { retry: 'permanent', exit: 1, description: 'A connection to the emulator finds no state file of a running emulator.' },
+  API_REQUEST_INVALID: { retry: 'permanent', exit: 2, description: 'An API request has an unknown field, a wrong type or a value out of range (400; details name the field by JSON pointer).' },
+  API_UNAUTHORIZED: { retry: 'permanent', exit: 1, description: 'An API request carries no valid session or token, or a revoked or expired one (401).' },
+  API_FORBIDDEN: { retry: 'permanent', exit: 1, description: 'The signed-in person or token may not do this (403; a reader writing, a scope missing).' },
+  API_CSRF_INVALID: { retry: 'permanent', exit: 1, description: 'A state-changing browser request came without its CSRF token (403).' },
+  API_NOT_FOUND: { retry: 'permanent', exit: 2, description: 'No API route, file or API token has that name or id (404).' },
+  API_CONFLICT: { retry: 'permanent', exit: 1, description: 'The request conflicts with the resource\'s state (409).' },
+  API_RATE_LIMITED: { retry: 'throttled', exit: 1, description: 'Too many sign-in attempts or failed token uses; wait for Retry-After (429).' },
+  SIGN_IN_FAILED: { retry: 'permanent', exit: 1, description: 'A person\'s sign-in did not complete (state or PKCE check, or the code exchange failed).' },
+  SIGN_IN_DENIED: { retry: 'permanent', exit: 1, description: 'A person signed in but has neither the app role Mailroom.Admin or Mailroom.Reader nor a place on the configured lists.' },
+  HTTP_LISTEN_FAILED: { retry: 'permanent', exit: 1, description: 'The HTTP server could not listen (address in use, bad TLS files, or a non-loopback address without sign-in).' },
+  WEBHOOK_DELIVERY_FAILED: { retry: 'later', exit: 1, description: 'A webhook target did not accept an event (non-2xx or unreachable); it is retried with backoff.' },
   INTERNAL: { retry: 'permanent', exit: 1, description: 'A bug: an unexpected error.' },
 } as const satisfies Record<string, CodeSpec>;
 

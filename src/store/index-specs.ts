@@ -41,4 +41,8 @@ export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.appointments, key: { resource: 1 }, name: 'resource' },
   { collection: c.calendarEvents, key: { user: 1, start: 1 }, name: 'user_start' },
   { collection: c.roomReservations, key: { room: 1, start: 1 }, name: 'room_start' },
+  { collection: c.pushSubscriptions, key: { subscriptionId: 1 }, name: 'subscription_id' },
+  { collection: c.apiTokens, key: { hash: 1 }, name: 'hash_unique', unique: true },
+  { collection: c.apiTokens, key: { activeName: 1 }, name: 'active_name_unique', unique: true },
+  { collection: c.webhookDeliveries, key: { status: 1, nextAttemptAt: 1 }, name: 'status_next_attempt' },
 ];

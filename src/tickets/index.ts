@@ -6,3 +6,7 @@ export { createThreadIndex, type ThreadIndex, type ThreadEntry } from './thread-
 export { threadSnapshot, pickThread, normaliseMessageId, type ThreadSnapshot, type ThreadTarget } from './thread-snapshot.ts';
 export { applyChangeSet } from './apply-change-set.ts';
 export type { ChangeSet, PlannedChange, MailChange, AppliedChange } from './change-set.ts';
+export { searchTickets, type TicketSearch, type TicketPage } from './search-tickets.ts';
+export { openStoredFile, type StoredFileDownload } from './open-stored-file.ts';
+export { findObject, listObjectsPage } from './find-object.ts';
+export { listTicketEventsSince } from './list-ticket-events-since.ts';

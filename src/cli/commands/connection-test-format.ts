@@ -1,4 +1,4 @@
-import type { ConnectionTestReport } from './connection-test.ts';
+import type { ConnectionTestReport } from '../../graph/connection-test/run-connection-test.ts';
 
 const labels: Record<string, string> = { token: 'token', roles: 'roles', mailbox: 'mailbox', folder: 'folder', 'post-action-folder': 'move folder', 'secret-expiry': 'secret expiry' };
 

@@ -4,3 +4,4 @@ export { createDraftRequest, type CreateDraftRequestOptions, type CreateDraftReq
 export { sendDraftRequest, type SendDraftRequestOptions, type SendDraftRequest } from './send-draft-request.ts';
 export { findMessageRequest, type FindMessageRequestOptions, type FindMessageRequest } from './find-message-request.ts';
 export { getMessageStateRequest, type GetMessageStateRequestOptions, type GetMessageStateRequest } from './get-message-state-request.ts';
+export { createSubscription, renewSubscription, reauthorizeSubscription, deleteSubscription, subscriptionResource, type GraphSubscription, type CreateSubscriptionOptions } from './subscription-requests.ts';

@@ -1,10 +1,10 @@
 import { createTokenProvider, readTokenRoles, resolveCredential, type TokenCacheStore } from '../../auth/index.ts';
 import { toAppError, type AppError } from '../../core/index.ts';
 import { resolveConnectionHosts, type ConnectionConfig } from '../../config/connection-config.ts';
-import { createGraphClient, resolveMailFolder, userPath, type GraphClient } from '../../graph/index.ts';
+import { createGraphClient, resolveMailFolder, userPath, type GraphClient } from '../index.ts';
 import type { Logger } from '../../log/index.ts';
-import { missingRoles, requiredRoles, type ConnectionJob } from './connection-required-roles.ts';
-import { checkPostActionFolders } from './connection-test-post-action-folders.ts';
+import { missingRoles, requiredRoles, type ConnectionJob } from './required-roles.ts';
+import { checkPostActionFolders, type PostActionFolderLister } from './check-post-action-folders.ts';
 
 export type { StepStatus, TestStep } from './connection-test-step.ts';
 import type { TestStep } from './connection-test-step.ts';
@@ -24,6 +24,8 @@ export interface ConnectionTestContext {
   notificationsOn: boolean;
   /** Delegated connections read their signed-in account's token cache from here. */
   store?: TokenCacheStore;
+  /** Lists the folders a mail job's post-actions and rules move mail to (rules are read by the mail lane); none when absent. */
+  postActionFolders?: PostActionFolderLister;
   /** Test-only knobs for the Graph client (attempts, timeout). */
   graph?: { maxAttempts?: number; timeoutMs?: number; retryBaseDelayMs?: number };
 }
@@ -176,7 +178,7 @@ export async function runConnectionTest(
     } catch (error) {
       steps.push(failed('folder', error));
     }
-    steps.push(...await checkPostActionFolders(graph, target.mailbox, jobs.filter((j) => target.jobs.includes(j.name)), context.baseDir));
+    if (context.postActionFolders) steps.push(...await checkPostActionFolders(graph, target.mailbox, jobs.filter((j) => target.jobs.includes(j.name)), context.postActionFolders));
   }
 
   steps.push(expiryStep(connection, context));
