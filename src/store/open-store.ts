@@ -36,6 +36,8 @@ export interface OpenStoreOptions {
   };
   /** How long to wait for an unreachable server before an operation fails (ms). */
   serverSelectionTimeoutMs?: number;
+  /** Emit the driver's commandStarted/commandSucceeded events on `client` (benchmarks count database operations). */
+  monitorCommands?: boolean;
 }
 
 /** Creates every index idempotently: createIndex with the same name and spec is a no-op on a second start. */
@@ -102,7 +104,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   }
   let client: MongoClient;
   try {
-    client = new MongoClient(uri, clientOptionsFor(uri, options.serverSelectionTimeoutMs ?? 10_000));
+    client = new MongoClient(uri, { ...clientOptionsFor(uri, options.serverSelectionTimeoutMs ?? 10_000), ...(options.monitorCommands ? { monitorCommands: true } : {}) });
   } catch (error) {
     // The constructor only parses the connection string (its parser has error classes of its own): whatever it
     // throws says the string is not valid.

@@ -1,24 +1,42 @@
-// npm run bench:mail [-- --messages 2000]   |   npm run bench:mail -- --large [--messages 12] [--attachment-mb 25]
-// Seeds N messages of realistic size into an emulated mailbox (emulator in its own process, as Microsoft would be),
-// runs one mail job to completion against the embedded database, and prints throughput, Graph requests per message
-// and peak memory of the connector process. The last line is one JSON object. Targets: >= 300 msg/s, <= 0.3 req/msg.
-import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+// npm run bench:mail [-- --messages 1000] [--seed 1] [--fixtures] [--post-actions move|default] [--profile run.cpuprofile]
+//   [--attachment-share 0.15]
+//   |   npm run bench:mail -- --large [--messages 12] [--attachment-mb 25]
+// Seeds N messages into an emulated mailbox (emulator in its own process, as Microsoft would be), runs one mail job to
+// completion against the embedded database, and prints throughput, CPU per message of each process (connector,
+// database, emulator), Graph HTTP requests and operations per message, database operations per message and peak RSS.
+// By default the mail is the realistic corpus of test/bench/corpus (HTML replies with quoted threads, signature
+// images, attachments); --fixtures uses the small .eml fixtures instead. The last line is one JSON object.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createApp } from '../../src/app.ts';
 import { createSilentLogger } from '../../src/log/index.ts';
-import { startTestDatabase } from '../../src/store/index.ts';
-import type { RunningEmulator } from '../../src/emulator/index.ts';
+import { openStore, startTestDatabase } from '../../src/store/index.ts';
 import { emulatorClient } from '../helpers/emulator-client.ts';
 import { secretValue, supportMailbox, testConnection, testJob, testTenant } from '../helpers/mail-world.ts';
+import { createCorpusTally, describeCorpus, generateCorpus } from './corpus/index.ts';
+import { countCommands } from './measure/command-counter.ts';
+import { costBreakdown } from './measure/cost-breakdown.ts';
+import { profileWhile, type CpuProfile } from './measure/cpu-profile.ts';
 import { benchLarge } from './mail-large.ts';
+import { startEmulatorProcess } from './measure/emulator-process.ts';
+import { moveOnlyRoot } from './measure/move-only-root.ts';
+import { listeningPid, processCpuMs, processPeakRssMb } from './measure/process-stats.ts';
 
-const argIndex = process.argv.indexOf('--messages');
-const total = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 2000;
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const useFixtures = process.argv.includes('--fixtures');
+const total = Number(arg('--messages') ?? (useFixtures ? 2000 : 1000));
+const seed = Number(arg('--seed') ?? 1);
+const postActions = arg('--post-actions') ?? 'move';
+const profileFile = arg('--profile');
+const attachmentShare = arg('--attachment-share') === undefined ? undefined : Number(arg('--attachment-share'));
 
-async function corpus(): Promise<string[]> {
+async function fixtureCorpus(): Promise<string[]> {
   const dirs = ['fixtures/mail/preprocess', 'fixtures/mail/demo/support', 'fixtures/mail/demo/support-inbox', 'fixtures/mail/demo/purchasing'];
   const out: string[] = [];
   for (const dir of dirs) {
@@ -34,66 +52,104 @@ function unique(mime: string, i: number): string {
   return [[...headers, `Message-ID: <bench-${i}@bench.example>`].join('\r\n'), ...rest].join('\r\n\r\n');
 }
 
-async function startEmulatorProcess(dir: string): Promise<{ emulator: RunningEmulator; stop(): void }> {
-  const tenantFile = join(dir, 'tenant.json');
-  await writeFile(tenantFile, JSON.stringify(testTenant()));
-  const child = spawn(process.execPath, ['src/cli/bin.js', 'emulator', '--port', '0', '--tenant', tenantFile, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`emulator exited (${code})`)));
-  });
-  const ready = JSON.parse(line) as RunningEmulator;
-  return { emulator: ready, stop: () => void child.kill('SIGTERM') };
-}
+const perMessage = (value: number | null, n: number, digits = 2): number | null => (value === null ? null : Number((value / Math.max(1, n)).toFixed(digits)));
 
 const dir = await mkdtemp(join(tmpdir(), 'mailroom-bench-'));
-const { emulator, stop } = await startEmulatorProcess(dir);
+const emulatorProcess = await startEmulatorProcess(dir, testTenant());
+const { emulator } = emulatorProcess;
 if (process.argv.includes('--large')) {
   await benchLarge(emulator);
-  stop();
+  emulatorProcess.stop();
   await rm(dir, { recursive: true, force: true });
   process.exit(0);
 }
 const control = emulatorClient(emulator);
-const samples = await corpus();
-process.stderr.write(`seeding ${total} messages from ${samples.length} fixtures…\n`);
-let bytes = 0;
-for (let i = 0; i < total; i += 1) {
-  const mime = unique(samples[i % samples.length]!, i);
-  bytes += mime.length;
-  await control.deliver(supportMailbox, mime, 'Inbox/Support');
+const tally = createCorpusTally();
+process.stderr.write(`seeding ${total} messages (${useFixtures ? 'small fixtures' : `realistic corpus, seed ${seed}`})…\n`);
+if (useFixtures) {
+  const samples = await fixtureCorpus();
+  for (let i = 0; i < total; i += 1) {
+    const mime = unique(samples[i % samples.length]!, i);
+    tally.add({ mime, kind: 'plain', messageId: `bench-${i}@bench.example`, attachments: 0 });
+    await control.deliver(supportMailbox, mime, 'Inbox/Support');
+  }
+} else {
+  for (const mail of generateCorpus({ seed, count: total, ...(attachmentShare === undefined ? {} : { attachmentShare }) })) {
+    tally.add(mail);
+    await control.deliver(supportMailbox, mail.mime, 'Inbox/Support');
+  }
 }
+const corpus = tally.stats();
+process.stderr.write(`${describeCorpus(corpus)}\n`);
 const db = await startTestDatabase();
-const job = testJob({ limits: { messagesPerRun: total + 10, attachmentMaxBytes: 26_214_400, maxAttempts: 3 } });
+// A second client on the same database, with command monitoring, is the one the connector uses.
+const store = await openStore({ uri: db.uri, dbName: db.dbName, logger: createSilentLogger(), monitorCommands: true });
+const commands = countCommands(store);
+const dbPid = await listeningPid(Number(new URL(db.uri.replace(/^mongodb(\+srv)?:/, 'http:')).port));
+const job = testJob({
+  limits: { messagesPerRun: total + 10, attachmentMaxBytes: 26_214_400, maxAttempts: 3 },
+  ...(postActions === 'move' ? { postActions: { markRead: false, moveTo: 'Inbox/Processed', moveFailedTo: 'Inbox/Failed', flag: false, categories: [] } } : {}),
+});
 const app = createApp({
-  config: { root: process.cwd(), env: { TEST_CLIENT_SECRET: secretValue }, connections: [testConnection(emulator)], jobs: [job], ruleSets: { default: 'rules/default.json' }, notificationsFile: null },
-  store: db.store,
+  config: { root: postActions === 'move' ? await moveOnlyRoot(dir) : process.cwd(), env: { TEST_CLIENT_SECRET: secretValue }, connections: [testConnection(emulator)], jobs: [job], ruleSets: { default: 'rules/default.json' }, notificationsFile: null },
+  store,
   logger: createSilentLogger(),
 });
+await control.resetStats();
+// The seeding's garbage is collected first, so the peak is the run's and not the corpus generator's.
+setFlagsFromString('--expose-gc');
+(runInNewContext('gc') as () => void)();
+const rssBeforeRun = process.memoryUsage.rss();
 let peakRss = process.memoryUsage().rss;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-process.stderr.write('running the job…\n');
+// memoryUsage.rss() is cheap; memoryUsage() walks every heap space and showed up in the profile.
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
+process.stderr.write(`running the job (post-actions: ${postActions})…\n`);
+const before = { cpu: process.cpuUsage(), db: dbPid ? await processCpuMs(dbPid) : null, emulator: await processCpuMs(emulatorProcess.pid)};
+commands.reset();
 const started = performance.now();
-const run = await app.runJobNow(job.name, { onProgress: (p) => p.done % 250 === 0 && process.stderr.write(`  ${p.done} messages\n`) });
+const runJob = () => app.runJobNow(job.name, { onProgress: (p) => p.done % 250 === 0 && process.stderr.write(`  ${p.done} messages\n`) });
+let profile: CpuProfile | null = null;
+let run: Awaited<ReturnType<typeof runJob>>;
+if (profileFile) ({ result: run, profile } = await profileWhile(runJob, profileFile));
+else run = await runJob();
 const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);
+const cpu = process.cpuUsage(before.cpu);
+const after = { db: dbPid ? await processCpuMs(dbPid) : null, emulator: await processCpuMs(emulatorProcess.pid)};
+const dbOps = commands.total();
+const emulatorStats = await control.stats();
 const processed = (run.counts.created ?? 0) + (run.counts.updated ?? 0) + (run.counts.ignored ?? 0);
 const result = {
+  corpus: useFixtures ? 'fixtures' : `realistic (seed ${seed})`,
+  postActions,
   messages: total,
   processed,
-  failed: run.counts.failed ?? 0,
+  counts: run.counts,
   status: run.status,
-  averageMessageBytes: Math.round(bytes / total),
+  meanMessageBytes: corpus.meanBytes,
+  medianMessageBytes: corpus.medianBytes,
+  withAttachments: corpus.withAttachments,
   seconds: Number(seconds.toFixed(2)),
   messagesPerSecond: Number((processed / seconds).toFixed(1)),
-  graphRequests: run.graph.requests,
-  graphRequestsPerMessage: Number((run.graph.requests / Math.max(1, processed)).toFixed(3)),
-  peakRssMb: Math.round(peakRss / 1024 / 1024),
-  database: `embedded (${process.env.MONGODB_URI ? "MONGODB_URI" : "mongo-java-server unless Java is missing"})`,
+  cpuMsPerMessage: {
+    connector: perMessage((cpu.user + cpu.system) / 1000, processed),
+    database: perMessage(before.db === null || after.db === null ? null : after.db - before.db, processed),
+    emulator: perMessage(before.emulator === null || after.emulator === null ? null : after.emulator - before.emulator, processed),
+  },
+  ...(profile ? { connectorCpuMsPerMessageByStage: costBreakdown(profile, (cpu.user + cpu.system) / 1000 / Math.max(1, processed)) } : {}),
+  graphRequestsPerMessage: perMessage(run.graph.requests, processed, 3),
+  graphOperationsPerMessage: perMessage(run.graph.operations, processed, 3),
+  emulatorSaw: emulatorStats,
+  databaseOpsPerMessage: perMessage(dbOps, processed),
+  databaseCommands: commands.byName(),
+  peakRssMb: { connector: Math.round(peakRss / 1024 / 1024), connectorBeforeRun: Math.round(rssBeforeRun / 1024 / 1024), emulator: await processPeakRssMb(emulatorProcess.pid), database: dbPid ? await processPeakRssMb(dbPid) : null },
+  database: process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded (mongo-java-server unless Java is missing)',
+  loadAverage: (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' '),
 };
-console.log(`messages ${result.processed}/${total} in ${result.seconds} s: ${result.messagesPerSecond} msg/s, ${result.graphRequestsPerMessage} Graph requests per message, peak RSS ${result.peakRssMb} MB (${result.database})`);
+console.log(`messages ${processed}/${total} in ${result.seconds} s: ${result.messagesPerSecond} msg/s; CPU ms/msg connector ${result.cpuMsPerMessage.connector}, database ${result.cpuMsPerMessage.database}, emulator ${result.cpuMsPerMessage.emulator}; Graph ${result.graphRequestsPerMessage} requests and ${result.graphOperationsPerMessage} operations per message; database ${result.databaseOpsPerMessage ?? 'n/a'} ops per message; peak RSS connector ${result.peakRssMb.connector} MB (${result.database}; load ${result.loadAverage})`);
 console.log(JSON.stringify(result));
+await store.close();
 await db.drop();
-stop();
+emulatorProcess.stop();
 await rm(dir, { recursive: true, force: true });
 process.exit(0);

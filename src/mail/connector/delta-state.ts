@@ -9,11 +9,16 @@ export interface DeltaState {
   updatedAt: Date;
   /** Set by `mailroom jobs resync`: the next run drops the link and reads the folder in full. */
   resyncRequestedAt?: Date | null;
+  /** The job's folder path this id was resolved from, and when: an empty poll then needs no folder lookup. */
+  folderPath?: string;
+  folderCheckedAt?: Date;
 }
 
 export interface DeltaStateStore {
   load(job: string, folderId: string): Promise<DeltaState | null>;
-  save(job: string, folderId: string, link: string, kind: DeltaState['kind'], at: Date): Promise<void>;
+  save(job: string, folderId: string, link: string, kind: DeltaState['kind'], at: Date, folder?: { path: string; checkedAt: Date | null }): Promise<void>;
+  /** The newest saved position of a job whose folder id was resolved from `path`. */
+  findByFolderPath(job: string, path: string): Promise<DeltaState | null>;
   clear(job: string, folderId: string): Promise<void>;
   /** Marks every saved position of a job for a full read; returns how many there were. */
   requestResync(job: string, at: Date): Promise<number>;
@@ -26,11 +31,14 @@ export function createDeltaStateStore(store: Store): DeltaStateStore {
   const id = (job: string, folderId: string): string => `${job}|${folderId}`;
   return {
     load: (job, folderId) => withStoreErrors('read delta state', () => states.findOne({ _id: id(job, folderId) })),
-    async save(job, folderId, link, kind, at) {
+    async save(job, folderId, link, kind, at, folder) {
+      const remembered = folder ? { folderPath: folder.path, ...(folder.checkedAt ? { folderCheckedAt: folder.checkedAt } : {}) } : {};
       await withStoreErrors('save delta state', () =>
-        states.updateOne({ _id: id(job, folderId) }, { $set: { link, kind, folderId, updatedAt: at, resyncRequestedAt: null } }, { upsert: true }),
+        states.updateOne({ _id: id(job, folderId) }, { $set: { link, kind, folderId, updatedAt: at, resyncRequestedAt: null, ...remembered } }, { upsert: true }),
       );
     },
+    findByFolderPath: (job, path) =>
+      withStoreErrors('read delta state', () => states.findOne({ _id: { $regex: `^${escapeRegex(job)}\\|` }, folderPath: path }, { sort: { updatedAt: -1 } })),
     async clear(job, folderId) {
       await withStoreErrors('clear delta state', () => states.deleteOne({ _id: id(job, folderId) }));
     },

@@ -11,6 +11,7 @@ import { createFolderCache } from './folder-cache.ts';
 import { ledgerKey, legacyLedgerKey } from './ledger-key.ts';
 import type { MailRun, WorkItem } from './mail-run.ts';
 import { createMessageLedger } from './message-ledger.ts';
+import { resolveSourceFolder, sourceFolder, type SourceFolder } from './source-folder.ts';
 import { workThrough } from './work-through.ts';
 
 export interface MailJobDeps {
@@ -35,7 +36,18 @@ export async function runMailJob(deps: MailJobDeps, job: MailJobConfig, ctx: Job
     handled: 0,
   };
   if (!(await retryUnfinished(run))) return {};
-  await readFolder(run, await folderId(job.folder));
+  const states = createDeltaStateStore(store);
+  const source = await sourceFolder(run, states);
+  try {
+    await readFolder(run, source);
+  } catch (error) {
+    // A remembered id whose folder was deleted: look the path up again, and read the folder it names now.
+    if (source.checkedAt || !isAppError(error, 'GRAPH_NOT_FOUND')) throw error;
+    const fresh = await resolveSourceFolder(run);
+    if (fresh.id === source.id) throw error;
+    ctx.run.note(`the folder ${job.folder} has a new id; it is read from the start (no mail is processed twice)`);
+    await readFolder(run, fresh);
+  }
   return {};
 }
 
@@ -106,8 +118,9 @@ function refusedBy(error: unknown): string | null {
  * handled. A saved position that cannot be used is dropped with a note and the folder is read again in full: the
  * ledger keeps every mail exactly once.
  */
-async function readFolder(run: MailRun, folder: string): Promise<void> {
+async function readFolder(run: MailRun, source: SourceFolder): Promise<void> {
   const { job, graph, ctx } = run;
+  const folder = source.id;
   const deltaState = createDeltaStateStore(run.store);
   const initial = messageDeltaRequest({ mailbox: job.mailbox, folderId: folder, select: deltaSelect, pageSize: PAGE_SIZE });
   const drop = async (why: string): Promise<void> => {
@@ -129,7 +142,7 @@ async function readFolder(run: MailRun, folder: string): Promise<void> {
           return;
         }
         const link = page.deltaLink ?? page.nextLink;
-        if (link) await deltaState.save(job.name, folder, link, page.deltaLink ? 'delta' : 'next', run.clock());
+        if (link) await deltaState.save(job.name, folder, link, page.deltaLink ? 'delta' : 'next', run.clock(), { path: job.folder, checkedAt: source.checkedAt });
       }
       return;
     } catch (error) {

@@ -1,0 +1,3 @@
+export { generateCorpus, type CorpusOptions } from './generate-corpus.ts';
+export { createCorpusTally, describeCorpus, type CorpusStats } from './corpus-stats.ts';
+export type { CorpusMail, MailKind } from './corpus-mail.ts';
