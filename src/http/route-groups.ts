@@ -1,6 +1,7 @@
 import type { RouteGroup } from './route-group.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+import { entraSignInRoutes } from './routes/entra-sign-in-routes.ts';
 import { ticketsRoutes } from './routes/tickets-routes.ts';
 import { commentsRoutes } from './routes/comments-routes.ts';
 import { filesRoutes } from './routes/files-routes.ts';
@@ -13,6 +14,7 @@ import { notificationsRoutes } from './routes/notifications-routes.ts';
 /** The one list of route groups the server mounts (add yours here; see src/http/README.md). */
 export const routeGroups: readonly RouteGroup[] = [
   sessionRoutes,
+  entraSignInRoutes,
   openApiRoutes,
   ticketsRoutes,
   commentsRoutes,
