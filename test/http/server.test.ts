@@ -41,6 +41,22 @@ test('the OpenAPI 3.1 document is served, validates, and lists the API routes on
   t.falsy(doc.paths['/auth/one-time'], 'sign-in redirects are not part of the API');
 });
 
+test('the OpenAPI document has exactly one operation per API route, each with its error answers', async (t) => {
+  const doc = (await api.call('GET', '/api/v1/openapi.json')).json as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+  const fromRoutes = api.server.routes()
+    .filter((r) => r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json' && r.method !== 'HEAD')
+    .map((r) => `${r.method.toLowerCase()} ${r.url.replace(/:(\w+)/g, '{$1}').replace(/\/$/, '') || '/'}`);
+  const fromDoc = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method} ${path.replace(/\/$/, '')}`));
+  t.deepEqual([...new Set(fromDoc)].sort(), [...new Set(fromRoutes)].sort());
+  t.true(fromRoutes.length >= 25, `${fromRoutes.length} routes`);
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      if (path.startsWith('/api/v1/test-')) continue; // this file's own routes
+      t.truthy(op.responses['401'], `${method} ${path} documents 401`);
+    }
+  }
+});
+
 test('an unknown route answers 404 in the error shape', async (t) => {
   const result = await api.call('GET', '/api/v1/nothing-here');
   t.is(result.status, 404);
