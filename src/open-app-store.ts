@@ -1,14 +1,36 @@
+import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Environment } from './config/read-environment.ts';
 import type { Logger } from './log/index.ts';
 import { mailroomCacheDir, openStore, type Store } from './store/index.ts';
 
-/** The store for a project folder: the user's MONGODB_URI when set, else the embedded server with data in .mailroom/db. */
-export function openAppStore(root: string, env: Environment, logger: Logger): Promise<Store> {
+export interface AppStoreOptions {
+  /** A service (`start`, `worker`): it owns the embedded server rather than lean on a short command's. */
+  lasting?: boolean;
+}
+
+/**
+ * The store for a project folder: the user's MONGODB_URI when set, else the embedded server with data in
+ * .mailroom/db, shared by every command in the folder. .mailroom/ is the owner's only (0700): it holds the
+ * database's files and the emulator's secrets, and the embedded database has no users of its own.
+ */
+export async function openAppStore(root: string, env: Environment, logger: Logger, options: AppStoreOptions = {}): Promise<Store> {
+  const uri = env.MONGODB_URI;
+  if (uri === undefined || uri === '') {
+    const local = join(root, '.mailroom');
+    await mkdir(local, { recursive: true, mode: 0o700 });
+    await chmod(local, 0o700);
+  }
   return openStore({
-    uri: env.MONGODB_URI,
+    uri,
     dbName: env.MAILROOM_DB ?? 'mailroom',
     logger,
-    embedded: { dataDir: join(root, '.mailroom', 'db'), cacheDir: mailroomCacheDir(env.XDG_CACHE_HOME), pathVariable: env.PATH },
+    embedded: {
+      dataDir: join(root, '.mailroom', 'db'),
+      cacheDir: mailroomCacheDir(env.XDG_CACHE_HOME),
+      pathVariable: env.PATH,
+      lasting: options.lasting ?? false,
+      downloadMirror: env.MONGOMS_DOWNLOAD_MIRROR,
+    },
   });
 }

@@ -17,8 +17,11 @@ export interface CliDeps {
   setExitCode(code: number): void;
   /** The database (opened once per command, closed when the command ends). */
   openStore(): Promise<Store>;
-  /** Config + database + services, for commands that run jobs or read their results. */
-  openApp(): Promise<App>;
+  /**
+   * Config + database + services, for commands that run jobs or read their results. `lasting`: a service (`start`,
+   * `worker`) that owns the embedded database rather than lean on a short command's; it must be the first call.
+   */
+  openApp(options?: { lasting?: boolean }): Promise<App>;
   /** A logger writing to stderr, honouring LOG_LEVEL and LOG_FORMAT. */
   logger: Logger;
 }

@@ -34,12 +34,12 @@ export async function main(argv: readonly string[], overrides: Partial<CliDeps> 
   const logger = overrides.logger ?? createCliLogger(env, process.stderr.isTTY === true);
   let store: Promise<Store> | undefined;
   let app: Promise<App> | undefined;
-  const openStoreOnce = (): Promise<Store> => (store ??= openAppStore(cwd, env, logger));
+  const openStoreOnce = (lasting = false): Promise<Store> => (store ??= openAppStore(cwd, env, logger, { lasting }));
   const deps: CliDeps = {
     logger,
-    openStore: openStoreOnce,
-    openApp: () =>
-      (app ??= (async () => createApp({ config: await loadConfig({ root: cwd, env }), store: await openStoreOnce(), logger }))()),
+    openStore: () => openStoreOnce(),
+    openApp: (options = {}) =>
+      (app ??= (async () => createApp({ config: await loadConfig({ root: cwd, env }), store: await openStoreOnce(options.lasting === true), logger }))()),
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     cwd,

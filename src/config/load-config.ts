@@ -8,6 +8,7 @@ import { withHttpDefaults, type HttpConfig } from './http-config.ts';
 import { readJsonFile } from './read-json-file.ts';
 import type { Environment } from './read-environment.ts';
 import { validateWithSchema } from './schema-registry.ts';
+import { withAlertsDefaults } from './alerts-job-defaults.ts';
 
 export interface MailroomConfig {
   /** The project folder holding schedules/ and rules/; relative paths in config resolve against it. */
@@ -109,6 +110,7 @@ const jobDefaults: Record<string, (raw: Record<string, unknown>, file: string) =
   'calendar-publish': withCalendarPublishDefaults,
   'calendar-read': withCalendarReadDefaults,
   'room-sync': withRoomSyncDefaults,
+  alerts: withAlertsDefaults,
 };
 
 /**

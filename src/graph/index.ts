@@ -7,3 +7,4 @@ export { escapeODataString } from './escape-odata-string.ts';
 export { resolveMailFolder, wellKnownFolderNames } from './resolve-mail-folder.ts';
 export { userPath } from './user-path.ts';
 export { batchBodyBytes, maxBatchSize } from './run-batch.ts';
+export * from './requests/index.ts';

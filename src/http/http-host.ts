@@ -5,6 +5,7 @@ import type { AccessStore } from '../auth/access/index.ts';
 import type { JobProgress, JobResults, JobRunRecord } from '../jobs/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { TicketStore } from '../tickets/index.ts';
+import type { PushStore } from '../push/index.ts';
 
 /**
  * What the HTTP server needs of the application; the composition root's `App` satisfies it. Routes reach the
@@ -19,4 +20,8 @@ export interface HttpHost {
   readonly results: JobResults;
   findJob(name: string): JobConfig;
   runJobNow(name: string, options?: { signal?: AbortSignal; onProgress?: (progress: JobProgress) => void; worker?: string }): Promise<JobRunRecord>;
+  /** Graph subscriptions of jobs that use push (the change-notification endpoint checks against them). */
+  readonly push: PushStore;
+  /** Brings a job's next run forward. */
+  wakeJob(name: string): Promise<boolean>;
 }

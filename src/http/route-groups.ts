@@ -10,6 +10,8 @@ import { jobsRoutes } from './routes/jobs-routes.ts';
 import { runsRoutes } from './routes/runs-routes.ts';
 import { connectionsRoutes } from './routes/connections-routes.ts';
 import { notificationsRoutes } from './routes/notifications-routes.ts';
+import { consoleRoutes } from './console/console-routes.ts';
+import { graphNotificationRoutes } from './routes/graph-notification-routes.ts';
 
 /** The one list of route groups the server mounts (add yours here; see src/http/README.md). */
 export const routeGroups: readonly RouteGroup[] = [
@@ -24,4 +26,6 @@ export const routeGroups: readonly RouteGroup[] = [
   runsRoutes,
   connectionsRoutes,
   notificationsRoutes,
+  consoleRoutes,
+  graphNotificationRoutes,
 ];

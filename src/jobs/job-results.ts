@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/index.ts';
 import { AppError } from '../core/index.ts';
 import { collectionNames, withStoreErrors, type Store } from '../store/index.ts';
+import type { JobLockDoc } from './job-locks.ts';
 import type { JobRunItem, JobRunRecord, JobRunStatus, JobRunSummary } from './job-run-record.ts';
 
 const MAX_ITEMS = 5000;
@@ -28,13 +29,14 @@ export interface ListRunsQuery {
 }
 
 export interface JobResults {
-  start(job: string, type: string, worker?: string | null): Promise<JobRun>;
+  /** `lockOwner` names the job lease the run holds (runJobWithLock): once that lapses, a run left running shows as interrupted. */
+  start(job: string, type: string, worker?: string | null, extra?: { lockOwner?: string }): Promise<JobRun>;
   /** Newest first, without their item lines (`get` has those). */
   list(query?: ListRunsQuery): Promise<JobRunSummary[]>;
   get(id: string): Promise<JobRunRecord>;
   /** The latest run of each named job, for `jobs list`. */
   latest(jobs: readonly string[]): Promise<Map<string, JobRunSummary>>;
-  /** Removes finished runs started before `before`, with their item lines; running ones stay. */
+  /** Removes finished runs (interrupted ones included) started before `before`, with their item lines; running ones stay. */
   prune(before: Date): Promise<{ runs: number; itemPages: number }>;
 }
 
@@ -44,7 +46,7 @@ function derivedStatus(counts: Record<string, number>): JobRunStatus {
 }
 
 /** A run as stored: its items live in pages of their own (`job_run_items`); runs stored before that kept them inline. */
-type StoredRun = Omit<JobRunRecord, 'items'> & { items?: JobRunItem[]; itemPages?: number };
+type StoredRun = Omit<JobRunRecord, 'items'> & { items?: JobRunItem[]; itemPages?: number; lockOwner?: string };
 
 interface ItemPage {
   _id: string;
@@ -59,7 +61,7 @@ function pageId(run: string, page: number): string {
 }
 
 function withoutItems(run: StoredRun): JobRunSummary {
-  const { itemPages: _pages, items: _items, ...rest } = run;
+  const { itemPages: _pages, items: _items, lockOwner: _owner, ...rest } = run;
   return rest;
 }
 
@@ -72,16 +74,46 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
     const ids = Array.from({ length: count }, (_, page) => pageId(run._id, page));
     const pages = count === 0 ? [] : await withStoreErrors('read job run items', () => itemPages.find({ _id: { $in: ids } }).toArray());
     pages.sort((a, b) => a.page - b.page);
-    const { itemPages: _pages, items: inline = [], ...rest } = run;
+    const { itemPages: _pages, items: inline = [], lockOwner: _owner, ...rest } = run;
     return { ...rest, items: [...inline, ...pages.flatMap((p) => p.items)] };
   }
 
+  const locks = store.collection<JobLockDoc>(collectionNames.jobLocks);
+
+  /**
+   * A run still marked running whose lease has lapsed lost its process: it is stored as interrupted, so listings,
+   * `jobs show` and prune see it as the finished run it is. A run started without a lease is left as it is.
+   */
+  async function settleInterrupted(): Promise<void> {
+    const open = await withStoreErrors('find running job runs', () =>
+      runs.find({ status: 'running', lockOwner: { $exists: true } }, { projection: { _id: 1, job: 1, lockOwner: 1 } }).toArray(),
+    );
+    if (open.length === 0) return;
+    const now = clock();
+    const held = await withStoreErrors('read job locks', () => locks.find({ _id: { $in: [...new Set(open.map((r) => r.job))] } }).toArray());
+    const live = new Map(held.filter((lock) => lock.until > now).map((lock) => [lock._id, lock]));
+    for (const run of open) {
+      const lock = live.get(run.job);
+      if (lock?.owner === run.lockOwner) continue;
+      await withStoreErrors('record interrupted run', () =>
+        runs.updateOne({ _id: run._id, status: 'running' }, {
+          $set: {
+            status: 'interrupted',
+            endedAt: now,
+            error: { code: 'JOB_ABORTED', message: 'the process running it ended before the run finished (killed or its machine stopped); its lock lapsed', hint: 'What it did is recorded; the next run goes on from there.' },
+          },
+        }),
+      );
+    }
+  }
+
   return {
-    async start(job, type, worker = null) {
+    async start(job, type, worker = null, extra = {}) {
       const id = `${clock().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
       const record: StoredRun = {
         _id: id, job, type, worker, startedAt: clock(), endedAt: null, status: 'running',
         counts: {}, graph: { requests: 0, operations: 0 }, itemPages: 0, itemsOmitted: 0, error: null, notes: [],
+        ...(extra.lockOwner ? { lockOwner: extra.lockOwner } : {}),
       };
       await withStoreErrors('record job start', () => runs.insertOne(record));
       const counts: Record<string, number> = {};
@@ -147,6 +179,7 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
     },
 
     async list(query = {}) {
+      await settleInterrupted();
       const filter: Record<string, unknown> = query.job ? { job: query.job } : {};
       if (query.before) filter.startedAt = { $lt: query.before };
       if (query.status) filter.status = query.status;
@@ -157,12 +190,14 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
     },
 
     async get(id) {
+      await settleInterrupted();
       const found = await withStoreErrors('read job run', () => runs.findOne({ _id: id }));
       if (!found) throw new AppError('JOB_RUN_NOT_FOUND', `no job run with id ${id}`, { hint: 'List runs with `mailroom jobs results`.' });
       return withItems(found);
     },
 
     async prune(before) {
+      await settleInterrupted();
       const old = await withStoreErrors('find old job runs', () =>
         runs.find({ startedAt: { $lt: before }, status: { $ne: 'running' } }, { projection: { _id: 1 } }).toArray(),
       );
@@ -175,6 +210,7 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
     },
 
     async latest(jobs) {
+      await settleInterrupted();
       const out = new Map<string, JobRunSummary>();
       for (const job of jobs) {
         const found = await withStoreErrors('read latest run', () => runs.find({ job }, { projection: { items: 0 } }).sort({ startedAt: -1 }).limit(1).toArray());

@@ -1,5 +1,6 @@
 /** What one run of any job stored for review (`mailroom jobs results`, `jobs show`). */
-export type JobRunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'aborted';
+/** interrupted: its process died mid-run (stored so once the run's lock lapsed). */
+export type JobRunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'aborted' | 'interrupted';
 
 export interface JobRunItem {
   /** Stable key of what the line is about (message key, event id…). */

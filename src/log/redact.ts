@@ -11,6 +11,8 @@ const valuePatterns: readonly [RegExp, string][] = [
   // A JWT anywhere: three base64url parts, the first starting with {" encoded.
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, '[REDACTED JWT]'],
   [/((?:client_secret|client_assertion|refresh_token|access_token|password)=)[^&\s"]+/gi, '$1[REDACTED]'],
+  // The password in a connection string (mongodb://user:password@host, mongodb+srv://…, any scheme://user:pw@).
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^:@/\s"]*:)[^@/\s"]+@/gi, '$1[REDACTED]@'],
 ];
 
 export const REDACTED = '[REDACTED]';

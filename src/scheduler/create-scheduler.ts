@@ -9,7 +9,7 @@ import type { JobConfig } from '../config/job-config.ts';
 import { agendaJobNames, type AgendaJobData } from './agenda-job-names.ts';
 import { readJobOverrides } from './job-overrides.ts';
 import { isEffectivelyEnabled, reconcileSchedules, type ReconcileResult } from './reconcile-schedules.ts';
-import { AppError } from '../core/index.ts';
+import { AppError, isAppError } from '../core/index.ts';
 
 /** What the scheduler needs of the application (the composition root provides it). */
 export interface SchedulerHost {
@@ -18,6 +18,8 @@ export interface SchedulerHost {
   readonly logger: Logger;
   findJob(name: string): JobConfig;
   runJobNow(name: string, options?: { signal?: AbortSignal; worker?: string }): Promise<JobRunRecord>;
+  /** Called after Agenda has recorded the end of a run (its next run is set by then), e.g. to run again at once. */
+  afterRun?(name: string): Promise<void>;
 }
 
 export interface SchedulerOptions {
@@ -57,10 +59,19 @@ export function createScheduler(app: SchedulerHost, options: SchedulerOptions = 
     defaultConcurrency: options.maxConcurrency ?? 4,
     defaultLockLifetime: lockLifetime,
   });
-  const running = new Set<{ controller: AbortController; done: Promise<unknown> }>();
+  const abortWaitMs = 15_000;
+  const running = new Set<{ controller: AbortController; finished: Promise<void> }>();
   let stopping = false;
 
   agenda.on('error', (error) => app.logger.error(`scheduler: ${error.message}`));
+  const completions = new Map<string, () => void>();
+  agenda.on('complete', (completed: Job) => {
+    const id = String(completed.attrs._id);
+    completions.get(id)?.();
+    completions.delete(id);
+    const name = (completed.attrs.data as AgendaJobData | undefined)?.job;
+    if (name && app.afterRun) void app.afterRun(name).catch((error: Error) => app.logger.warn(`scheduler: after the run of ${name}: ${error.message}`));
+  });
 
   async function runAgendaJob(agendaJob: Job<AgendaJobData>): Promise<void> {
     const name = agendaJob.attrs.data.job;
@@ -77,14 +88,22 @@ export function createScheduler(app: SchedulerHost, options: SchedulerOptions = 
     // The lock is refreshed while the run lasts, so a long run is never taken over by another worker.
     const touch = setInterval(() => void agendaJob.touch().catch((error: Error) => app.logger.warn(`scheduler: lock refresh failed: ${error.message}`)), Math.max(1000, lockLifetime / 3));
     const done = app.runJobNow(job.name, { signal: controller.signal, worker: workerName });
-    const entry = { controller, done };
+    // Settles once Agenda has saved the job's end and released its lock (its "complete" event), not merely when our
+    // run returns: a shutdown that closed the database in between would leave the lock behind.
+    const id = String(agendaJob.attrs._id);
+    const finished = new Promise<void>((resolveFinished) => completions.set(id, resolveFinished));
+    const entry = { controller, finished };
     running.add(entry);
+    void finished.then(() => running.delete(entry));
     try {
       // A failed run is recorded in job results; the repeating job simply runs again on its next tick.
       await done;
+    } catch (error) {
+      // Someone runs it by hand (`jobs run`) or through the API right now: this tick is skipped, not queued up.
+      if (!isAppError(error, 'JOB_BUSY')) throw error;
+      app.logger.info(`scheduler: ${(error as Error).message}; skipping this tick`);
     } finally {
       clearInterval(touch);
-      running.delete(entry);
     }
   }
 
@@ -110,15 +129,24 @@ export function createScheduler(app: SchedulerHost, options: SchedulerOptions = 
     },
     async stop(graceMs = 30_000) {
       stopping = true;
-      const timer = setTimeout(() => {
+      // stop() first: it ends polling and unlocks the jobs this worker had locked but not started, so another worker
+      // takes them at once (drain() keeps those locks until they expire, and afterwards stop() is a no-op). Running
+      // jobs keep their locks and go on; Agenda records their end through the still open connection.
+      await agenda.stop(false);
+      const settled = (): Promise<unknown> => Promise.allSettled([...running].map((r) => r.finished));
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'grace over'>((resolveGrace) => {
+        timer = setTimeout(() => resolveGrace('grace over'), graceMs);
+      });
+      if ((await Promise.race([settled(), graceOver])) === 'grace over' && running.size > 0) {
+        app.logger.warn(`scheduler: ${running.size} run(s) still going after ${Math.round(graceMs / 1000)} s; interrupting them`);
         for (const r of running) r.controller.abort();
-      }, graceMs);
-      // drain() stops taking jobs and waits until Agenda has recorded the end of the running ones; closing the
-      // database before that would lose the record and leave the lock behind.
-      const drained = await agenda.drain({ timeout: graceMs + 15_000 });
+        // A handler stops between items once aborted; one that does not is left to its lock's expiry.
+        let abortTimer: NodeJS.Timeout | undefined;
+        await Promise.race([settled(), new Promise((resolveLate) => (abortTimer = setTimeout(resolveLate, abortWaitMs)))]);
+        clearTimeout(abortTimer);
+      }
       clearTimeout(timer);
-      // Whatever still runs after the grace period and its abort is unlocked, so another worker takes it over.
-      if (drained.running > 0) await agenda.stop(false);
     },
     async queue(jobName) {
       const job = app.findJob(jobName);

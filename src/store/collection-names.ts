@@ -12,13 +12,21 @@ export const collectionNames = {
   /** A run's per-item lines, in pages written as the run goes, so the run's own record stays small. */
   jobRunItems: 'job_run_items',
   jobOverrides: 'job_overrides',
+  /** One document per job while a run of it goes on anywhere: the lease that keeps two runs of a job apart. */
+  jobLocks: 'job_locks',
   outbox: 'outbox',
+  /** One document per alert condition the alerts job has seen, with its mail state. */
+  alerts: 'alerts',
+  /** Conditions other modules report to the alerts job (push subscriptions). */
+  alertSignals: 'alert_signals',
   tokenCache: 'token_cache',
   appointments: 'appointments',
   calendarEvents: 'calendar_events',
   calendarState: 'calendar_state',
   rooms: 'rooms',
   roomReservations: 'room_reservations',
+  /** One Graph change-notification subscription per job that uses push. */
+  pushSubscriptions: 'push_subscriptions',
   /** API tokens for machines: hashes only (the token is shown once). */
   apiTokens: 'api_tokens',
   /** Console sessions, keyed by the hash of the session cookie. */

@@ -9,8 +9,9 @@ export interface IndexSpec {
 }
 
 /**
- * Only plain and unique indexes: FerretDB 1.24 lacks partial, sparse, TTL and collation indexes, and we must run on it.
- * Unique indexes carry the idempotency keys that make every job write safe to repeat.
+ * Plain and unique indexes: the kinds every server we run on keeps (MongoDB, and mongo-java-server, which also has
+ * sparse ones but no partial, TTL or collation indexes). Unique indexes carry the idempotency keys that make every
+ * job write safe to repeat.
  */
 export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.tickets, key: { number: 1 }, name: 'number_unique', unique: true },
@@ -24,12 +25,15 @@ export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.objects, key: { key: 1 }, name: 'key_unique', unique: true },
   { collection: c.objects, key: { type: 1, createdAt: -1 }, name: 'type_created' },
   { collection: c.mailLedger, key: { job: 1, status: 1 }, name: 'job_status' },
+  { collection: c.mailLedger, key: { mailbox: 1, internetMessageId: 1 }, name: 'mailbox_message_id' },
   // The indexes a GridFS upload stream would create on first use; putFiles writes the bucket without one.
   { collection: c.fileMetadata, key: { filename: 1, uploadDate: 1 }, name: 'filename_1_uploadDate_1' },
   { collection: c.fileChunks, key: { files_id: 1, n: 1 }, name: 'files_id_1_n_1', unique: true },
   { collection: c.knownMessages, key: { ticketNumber: 1 }, name: 'ticket' },
   { collection: c.jobRuns, key: { job: 1, startedAt: -1 }, name: 'job_started' },
   { collection: c.jobRuns, key: { startedAt: -1 }, name: 'started' },
+  // /metrics reads the runs ended since its last scrape.
+  { collection: c.jobRuns, key: { endedAt: -1 }, name: 'ended' },
   { collection: c.outbox, key: { status: 1, notBefore: 1 }, name: 'status_not_before' },
   { collection: c.outbox, key: { eventId: 1, rule: 1 }, name: 'event_rule' },
   { collection: c.outbox, key: { to: 1, createdAt: 1 }, name: 'to_created' },
@@ -37,6 +41,7 @@ export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.appointments, key: { resource: 1 }, name: 'resource' },
   { collection: c.calendarEvents, key: { user: 1, start: 1 }, name: 'user_start' },
   { collection: c.roomReservations, key: { room: 1, start: 1 }, name: 'room_start' },
+  { collection: c.pushSubscriptions, key: { subscriptionId: 1 }, name: 'subscription_id' },
   { collection: c.apiTokens, key: { hash: 1 }, name: 'hash_unique', unique: true },
   { collection: c.apiTokens, key: { activeName: 1 }, name: 'active_name_unique', unique: true },
   { collection: c.webhookDeliveries, key: { status: 1, nextAttemptAt: 1 }, name: 'status_next_attempt' },

@@ -1,4 +1,4 @@
-export { openStore, ensureIndexes, type Store, type OpenStoreOptions } from './open-store.ts';
+export { openStore, ensureIndexes, clientOptionsFor, type Store, type OpenStoreOptions } from './open-store.ts';
 export { collectionNames, filesBucketName, type CollectionName } from './collection-names.ts';
 export { mapMongoError, withStoreErrors } from './map-mongo-error.ts';
 export { mailroomCacheDir } from './embedded/cache-dir.ts';

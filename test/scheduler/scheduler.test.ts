@@ -105,19 +105,3 @@ test("a killed worker's lock is taken over by the other worker after the lock li
   t.true(takeover!.start.getTime() >= killedAt + 2000, 'not before the dead worker\'s lock expired');
   if (holder !== one) one.child.kill('SIGKILL');
 });
-
-test('SIGTERM lets the running run finish, releases locks and exits 0', async (t) => {
-  const db = await startTestDatabase();
-  t.teardown(() => db.drop());
-  const worker = await startWorker(db, { JOBS: '1', SCHEDULE: '1 hour', RUN_MS: '3000', WORKER: 'one' });
-  const probes = db.store.db.collection<Probe>('probe_runs');
-  for (let i = 0; i < 100 && (await probes.countDocuments({})) === 0; i += 1) await sleep(100);
-  worker.child.kill('SIGTERM');
-  t.is(await worker.exited, 0);
-  const [run] = await probes.find({}).toArray();
-  t.truthy(run?.end, 'the running run finished before the worker exited');
-  const results = await db.store.db.collection('job_runs').find({}).toArray();
-  t.is(results[0]?.status, 'succeeded');
-  const locked = await db.store.db.collection('agendaJobs').countDocuments({ lockedAt: { $ne: null } });
-  t.is(locked, 0);
-});

@@ -1,3 +1,4 @@
+import { listPostActionFolders } from '../../mail/connector/index.ts';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { createMongoTokenCacheStore, signInWithDeviceCode, type TokenCacheStore } from '../../auth/index.ts';
@@ -66,6 +67,7 @@ async function testConnections(name: string | undefined, options: { mailbox?: st
     }
     const report = await runConnectionTest(connection, enabledJobs.filter((j) => j.connection === connection.name), options, {
       env: deps.env, baseDir: deps.cwd, logger, now: deps.testing?.now ?? new Date(),
+      postActionFolders: (job) => listPostActionFolders(job, deps.cwd),
       notificationsOn: (config.notificationsFile ?? null) !== null,
       ...(deps.testing?.graph ? { graph: deps.testing.graph } : {}),
       ...(tokenStore ? { store: tokenStore } : {}),

@@ -35,7 +35,8 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
     .argument('<name>', 'job name from schedules/')
     .option('--json', 'print the run record as JSON')
     .option('--queue', 'ask the running workers to run it as soon as they can, instead of running it here')
-    .action(async (name: string, options: { json?: boolean; queue?: boolean }) => {
+    .option('--wait', 'while the job runs elsewhere, wait until it is free (without it: say so and exit 1)')
+    .action(async (name: string, options: { json?: boolean; queue?: boolean; wait?: boolean }) => {
       const app = await deps.openApp();
       app.findJob(name);
       if (options.queue) {
@@ -52,6 +53,7 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
       try {
         const run = await app.runJobNow(name, {
           signal: controller.signal,
+          wait: options.wait === true,
           onProgress: (p) => {
             bar?.setTotal(p.total ?? p.done);
             bar?.update(p.done, { label: shorten(p.label ?? '', 40) });

@@ -26,7 +26,35 @@ interface RunOptions {
   graceMs: number;
 }
 
+/** A server or other resource the service opened; closed after the scheduler has stopped, last opened first. */
+export interface Closable {
+  name: string;
+  close(): Promise<void>;
+}
+
+async function closeAll(closables: readonly Closable[], deps: CliDeps): Promise<void> {
+  for (const closable of [...closables].reverse()) {
+    try {
+      await closable.close();
+    } catch (error) {
+      deps.logger.warn(`closing ${closable.name} failed: ${(error as Error).message}`);
+    }
+  }
+}
+
 async function runService(deps: CliDeps, options: RunOptions): Promise<void> {
+  // Signals are caught from the start: one that arrives while the database is being prepared also ends the service.
+  const signal = untilSignal();
+  const closables: Closable[] = [];
+  try {
+    await serve(deps, options, closables, signal);
+  } finally {
+    // The database is closed by main() once the command returns, after everything that uses it.
+    await closeAll(closables, deps);
+  }
+}
+
+async function serve(deps: CliDeps, options: RunOptions, closables: Closable[], stopSignal: Promise<string>): Promise<void> {
   const { logger } = deps;
   let emulator: RunningEmulator | undefined;
   if (options.withEmulator) {
@@ -35,9 +63,10 @@ async function runService(deps: CliDeps, options: RunOptions): Promise<void> {
       tenantFile: resolve(deps.cwd, 'fixtures/tenants/demo.json'),
       stateDir: resolve(deps.cwd, '.mailroom', 'emulator'),
     });
+    closables.push({ name: 'emulator', close: () => emulator!.close() });
     logger.info(`emulator with the demo tenant at ${emulator.url} (tenant ${emulator.tenantId})`);
   }
-  const app = await deps.openApp();
+  const app = await deps.openApp({ lasting: true });
   if (emulator) {
     // The demo's planned work (appointments for alice and bob) is what the calendar-publish job puts in Outlook.
     const plan = await importCalendarPlan(app.store, resolve(deps.cwd, 'fixtures/calendar/demo-plan.json'), { full: false, clock: app.clock });
@@ -46,17 +75,22 @@ async function runService(deps: CliDeps, options: RunOptions): Promise<void> {
   const scheduler = createScheduler(app, { processEveryMs: 2000 });
   const reconciled = await scheduler.start();
   const active = [...reconciled.added, ...reconciled.changed, ...reconciled.unchanged];
-  logger.info(`scheduled ${active.length} job(s): ${active.join(', ') || 'none'}`, { database: app.store.origin === 'uri' ? 'MONGODB_URI' : `embedded ${app.store.origin} at ${app.store.uri}` });
+  logger.info(`scheduled ${active.length} job(s): ${active.join(', ') || 'none'}`, { database: app.store.origin === 'uri' ? 'MONGODB_URI' : `embedded ${app.store.origin === 'shared' ? 'server of another command' : app.store.origin} at ${app.store.uri}` });
   if (emulator) {
     logger.info('demo: the jobs read the emulated mailboxes now; in another terminal try `npx mailroom tickets list`, `npx mailroom objects`, `npx mailroom jobs results`, `npx mailroom notifications list`');
     logger.info(`demo: deliver more mail with: curl --cacert ${emulator.caFile} -X POST --data-binary @fixtures/rules/default/new-request.eml -H 'content-type: message/rfc822' '${emulator.url}/_emulator/mailboxes/support@contoso.example/messages?folder=Inbox/Support'`);
   }
   const http = options.withHttp ? await startHttpServer(app, deps) : undefined;
-  const signal = await untilSignal();
-  logger.info(`${signal}: finishing running jobs (at most ${Math.round(options.graceMs / 1000)} s), then stopping`);
-  await http?.close();
+  let httpOpen = http !== undefined;
+  if (http) closables.push({ name: 'HTTP server', close: async () => { if (httpOpen) await http.close(); } });
+  const signal = await stopSignal;
+  logger.info(`${signal}: finishing running jobs (at most ${Math.round(options.graceMs / 1000)} s), then stopping; a second signal ends it at once`);
+  // No new requests (a "run now", a replay) while the running jobs finish.
+  if (http) {
+    httpOpen = false;
+    await http.close();
+  }
   await scheduler.stop(options.graceMs);
-  await emulator?.close();
   logger.info('stopped');
 }
 

@@ -6,6 +6,10 @@ export interface ConnectionJob {
   enabled: boolean;
   mailbox?: string;
   folder?: string;
+  /** Mail jobs: the folders their post-actions move mail to, checked by `connection test`. */
+  postActions?: { moveTo?: string; moveFailedTo?: string };
+  /** Mail jobs: the rule set (rules/<name>.json), whose rules may move mail too (other job types use the name otherwise). */
+  rules?: unknown;
   /** Set when the job sends mail itself, which needs Mail.Send. */
   sendsMail?: boolean;
   /** Calendar jobs may resolve users by mail address themselves, which needs User.Read.All. */
@@ -32,7 +36,8 @@ const satisfiedBy: Record<string, readonly string[]> = {
 
 const rolesByJobType: Record<string, readonly string[]> = {
   mail: ['Mail.ReadWrite'],
-  notifications: ['Mail.Send'],
+  // A notification is made a draft (Mail.ReadWrite) and sent by id (Mail.Send): src/notify/send-notification.ts.
+  notifications: ['Mail.Send', 'Mail.ReadWrite'],
   'calendar-publish': ['Calendars.ReadWrite'],
   'calendar-read': ['Calendars.Read'],
   'room-sync': ['Calendars.ReadWrite', 'Place.Read.All'],

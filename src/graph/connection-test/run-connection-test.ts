@@ -4,18 +4,10 @@ import { resolveConnectionHosts, type ConnectionConfig } from '../../config/conn
 import { createGraphClient, resolveMailFolder, userPath, type GraphClient } from '../index.ts';
 import type { Logger } from '../../log/index.ts';
 import { missingRoles, requiredRoles, type ConnectionJob } from './required-roles.ts';
+import { checkPostActionFolders, type PostActionFolderLister } from './check-post-action-folders.ts';
 
-export type StepStatus = 'ok' | 'warn' | 'fail' | 'skip';
-
-export interface TestStep {
-  step: 'token' | 'roles' | 'mailbox' | 'folder' | 'secret-expiry';
-  status: StepStatus;
-  reason: string;
-  /** The AppError code behind a failure. */
-  code?: string;
-  /** What to do about it. */
-  hint?: string;
-}
+export type { StepStatus, TestStep } from './connection-test-step.ts';
+import type { TestStep } from './connection-test-step.ts';
 
 export interface ConnectionTestReport {
   connection: string;
@@ -32,6 +24,8 @@ export interface ConnectionTestContext {
   notificationsOn: boolean;
   /** Delegated connections read their signed-in account's token cache from here. */
   store?: TokenCacheStore;
+  /** Lists the folders a mail job's post-actions and rules move mail to (rules are read by the mail lane); none when absent. */
+  postActionFolders?: PostActionFolderLister;
   /** Test-only knobs for the Graph client (attempts, timeout). */
   graph?: { maxAttempts?: number; timeoutMs?: number; retryBaseDelayMs?: number };
 }
@@ -184,6 +178,7 @@ export async function runConnectionTest(
     } catch (error) {
       steps.push(failed('folder', error));
     }
+    if (context.postActionFolders) steps.push(...await checkPostActionFolders(graph, target.mailbox, jobs.filter((j) => target.jobs.includes(j.name)), context.postActionFolders));
   }
 
   steps.push(expiryStep(connection, context));

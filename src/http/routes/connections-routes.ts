@@ -1,3 +1,4 @@
+import { listPostActionFolders } from '../../mail/connector/index.ts';
 import { AppError } from '../../core/index.ts';
 import { createMongoTokenCacheStore } from '../../auth/index.ts';
 import { runConnectionTest } from '../../graph/connection-test/run-connection-test.ts';
@@ -71,6 +72,7 @@ export const connectionsRoutes: RouteGroup = {
       const jobs = host.config.jobs.filter((j) => j.enabled && j.connection === connection.name);
       return runConnectionTest(connection, jobs, body, {
         env: host.config.env, baseDir: host.config.root, logger: host.logger, now: host.clock(),
+        postActionFolders: (job) => listPostActionFolders(job, host.config.root),
         notificationsOn: (host.config.notificationsFile ?? null) !== null,
         ...(connection.delegated?.enabled === true ? { store: createMongoTokenCacheStore(host.store) } : {}),
       });

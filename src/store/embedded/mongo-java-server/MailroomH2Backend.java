@@ -7,9 +7,13 @@ import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.ValueComparator;
+import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.type.ObjectDataType;
@@ -24,6 +28,10 @@ import org.h2.mvstore.type.ObjectDataType;
  *
  * An index map written with the old order is rebuilt in the new order the first time it is opened (a marker map
  * records which maps are done), so data files from earlier versions keep working.
+ *
+ * Durable before acknowledged: the stock backend leaves writes to H2's background commit (about once a second), so a
+ * crash of the server lost writes the client had been told were done, after which Mailroom had already moved the
+ * mail. Here every write command commits the store and forces it to disk before its reply goes out.
  */
 public class MailroomH2Backend extends H2Backend {
   private static final String ORDERED_MARKER = "mailroom.value-ordered-indexes";
@@ -88,6 +96,34 @@ public class MailroomH2Backend extends H2Backend {
     MVMap<KeyValue, Object> map = store.openMap(name, ordered);
     marker.putIfAbsent(name, Boolean.TRUE);
     return map;
+  }
+
+  /** Commands that change data; their reply waits for the commit. Names as the wire protocol sends them, lowercased. */
+  private static final Set<String> WRITES = Set.of(
+      "insert", "update", "delete", "findandmodify", "create", "createindexes", "drop", "dropdatabase", "dropindexes", "renamecollection");
+
+  private final Object durability = new Object();
+
+  @Override
+  public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+    try {
+      return super.handleCommand(channel, databaseName, command, query);
+    } finally {
+      // Also after a failed write: an unordered insert that met a duplicate key has written the other documents.
+      if (WRITES.contains(command.toLowerCase(Locale.ROOT))) makeDurable();
+    }
+  }
+
+  /**
+   * Commits and fsyncs. One at a time: concurrent writers queue here, and a commit stores every change made so far,
+   * so a writer whose change an earlier commit took along finds little left to write.
+   */
+  private void makeDurable() {
+    synchronized (durability) {
+      MVStore store = getMvStore();
+      store.commit();
+      store.sync();
+    }
   }
 
   public MailroomH2Backend(String fileName) {
