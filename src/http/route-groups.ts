@@ -10,6 +10,7 @@ import { jobsRoutes } from './routes/jobs-routes.ts';
 import { runsRoutes } from './routes/runs-routes.ts';
 import { connectionsRoutes } from './routes/connections-routes.ts';
 import { notificationsRoutes } from './routes/notifications-routes.ts';
+import { quarantineRoutes } from './routes/quarantine-routes.ts';
 import { consoleRoutes } from './console/console-routes.ts';
 import { graphNotificationRoutes } from './routes/graph-notification-routes.ts';
 
@@ -26,6 +27,7 @@ export const routeGroups: readonly RouteGroup[] = [
   runsRoutes,
   connectionsRoutes,
   notificationsRoutes,
+  quarantineRoutes,
   consoleRoutes,
   graphNotificationRoutes,
 ];

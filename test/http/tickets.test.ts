@@ -145,7 +145,7 @@ test('a comment is added once per Idempotency-Key and its reply is queued once, 
   const list = await api.call('GET', `/api/v1/tickets/${number}/comments`, { token: reader });
   t.deepEqual((list.json as { comments: { body: string }[] }).comments.map((c) => c.body), ['We are on it.']);
 
-  const run = await api.app.runJobNow('notify');
+  const run = await api.app.runJobNow('notify', { wait: true });
   t.is(run.status, 'succeeded', JSON.stringify(run.error));
   const sent = (await api.world.control.sent(supportMailbox)) as { subject: string; headers: { name: string; value: string }[] }[];
   const replies = sent.filter((m) => m.subject === made.reply.subject);
@@ -201,7 +201,7 @@ test('PATCH assignee → the notifications job sends the assignment mail to the 
   const number = tickets[3]!.number;
   const result = await api.call('PATCH', `/api/v1/tickets/${number}`, { token: writer, body: { assignee: 'dave@contoso.example' } });
   t.is(result.status, 200);
-  const run = await api.app.runJobNow('notify');
+  const run = await api.app.runJobNow('notify', { wait: true });
   t.is(run.status, 'succeeded', JSON.stringify(run.error));
   const sent = (await api.world.control.sent(supportMailbox)) as { to: { emailAddress: { address: string } }[]; subject: string }[];
   const toDave = sent.filter((m) => m.to.some((r) => r.emailAddress.address === 'dave@contoso.example'));
