@@ -194,6 +194,17 @@ test('failed token uses from one address are refused with 429 after 20 tries', a
   t.truthy(blocked.headers.get('retry-after'));
 });
 
+test('sign-in attempts from one address are limited: the 21st within a minute answers 429', async (t) => {
+  const own = await createHttpServer(api.app, { settings: withHttpDefaults({ port: 0 }, null) });
+  const url = await own.listen();
+  t.teardown(() => own.close());
+  const statuses: number[] = [];
+  for (let i = 0; i < 21; i += 1) statuses.push((await fetch(`${url}/auth/one-time?token=guess-${i}`, { redirect: 'manual' })).status);
+  t.deepEqual(statuses, [...Array<number>(20).fill(401), 429]);
+  const limited = await fetch(`${url}/auth/one-time?token=guess`, { redirect: 'manual' });
+  t.is(((await limited.json()) as { error: { code: string } }).error.code, 'API_RATE_LIMITED');
+});
+
 test('without a sign-in configured the server refuses to listen beyond loopback', async (t) => {
   const error = await t.throwsAsync(createHttpServer(api.app, { settings: withHttpDefaults({ host: '0.0.0.0', port: 0 }, null) }));
   t.is((error as { code?: string }).code, 'HTTP_LISTEN_FAILED');
