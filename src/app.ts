@@ -7,7 +7,7 @@ import { createGraphClient, type GraphCallCounter, type GraphClient } from './gr
 import { createJobLocks, createJobResults, runJobWithLock, type JobHandler, type JobProgress, type JobResults } from './jobs/index.ts';
 import type { JobRunRecord } from './jobs/index.ts';
 import type { Logger } from './log/index.ts';
-import { createMailHandler } from './mail/connector/index.ts';
+import { createMailHandler, createQuarantineService, type QuarantineService } from './mail/connector/index.ts';
 import { createNotificationsHandler } from './notify/index.ts';
 import { createCalendarPublishHandler, createCalendarReadHandler, createRoomSyncHandler } from './calendar/index.ts';
 import type { Store } from './store/index.ts';
@@ -34,6 +34,8 @@ export interface App {
   runJobNow(name: string, options?: { signal?: AbortSignal; onProgress?: (progress: JobProgress) => void; worker?: string; wait?: boolean }): Promise<JobRunRecord>;
   /** Graph subscriptions of the jobs that use push. */
   readonly push: PushStore;
+  /** Quarantined mail of mail jobs: list and replay (the CLI, the API and the console share it). */
+  readonly quarantine: QuarantineService;
   /** Brings a job's next run forward (a change notification came); false when it is disabled or already due. */
   wakeJob(name: string): Promise<boolean>;
   /** The scheduler calls this once it has recorded the end of a run. */
@@ -110,16 +112,19 @@ export function createApp(options: AppOptions): App {
     return handler;
   }
 
+  function runJobNow(name: string, runOptions: Parameters<App['runJobNow']>[1] = {}): Promise<JobRunRecord> {
+    const job = findJob(name);
+    return runJobWithLock(job, handlerFor(job), { results, logger, locks, lockLifetimeMs, ...runOptions });
+  }
+  // A replay runs the job here and now, waiting for a run that is going on elsewhere to finish first.
+  const quarantine = createQuarantineService({ store, clock, graphFor, findJob, runJob: (name) => runJobNow(name, { wait: true }) });
+
   return {
-    config, store, logger, clock, tickets, results, traffic, graphFor, handlerFor, findJob, push,
+    config, store, logger, clock, tickets, results, traffic, graphFor, handlerFor, findJob, push, quarantine, runJobNow,
     wakeJob: (name) => waker.wake(findJob(name)),
     async afterRun(name) {
       const job = config.jobs.find((j) => j.name === name);
       if (job && pushDeps.settings) await wakeIfNotifiedDuringRun(pushDeps, job);
-    },
-    runJobNow(name, runOptions = {}) {
-      const job = findJob(name);
-      return runJobWithLock(job, handlerFor(job), { results, logger, locks, lockLifetimeMs, ...runOptions });
     },
   };
 }

@@ -28,10 +28,10 @@ module.exports = {
     layer('mail/connector', ['core', 'config', 'log', 'store', 'graph', 'tickets', 'rules', 'jobs', 'mail/parse', 'mail/preprocess', 'mail/decide', 'mail/actions']),
     layer('notify', ['core', 'config', 'log', 'store', 'auth', 'graph', 'tickets', 'jobs', 'rules', 'mail/parse']),
     layer('calendar', ['core', 'config', 'log', 'store', 'auth', 'graph', 'jobs']),
-    layer('watch', ['core', 'config', 'log', 'store', 'auth', 'jobs', 'notify']),
-    layer('metrics', ['core', 'config', 'log', 'store', 'jobs', 'watch']),
     layer('scheduler', ['core', 'config', 'log', 'store', 'jobs']),
     layer('push', ['core', 'config', 'log', 'store', 'graph', 'jobs']),
+    layer('watch', ['core', 'config', 'log', 'store', 'auth', 'jobs', 'notify', 'push']),
+    layer('metrics', ['core', 'config', 'log', 'store', 'jobs', 'watch', 'push']),
     layer('http', ['core', 'config', 'log', 'auth', 'graph', 'tickets', 'jobs', 'notify', 'scheduler', 'mail/connector', 'watch', 'metrics', 'push']),
     {
       name: 'emulator-is-separate',

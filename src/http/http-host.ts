@@ -6,7 +6,9 @@ import type { GraphCallCounter, GraphClient } from '../graph/index.ts';
 import type { JobProgress, JobResults, JobRunRecord } from '../jobs/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { TicketStore } from '../tickets/index.ts';
+import type { ProcessTraffic } from '../metrics/index.ts';
 import type { PushStore } from '../push/index.ts';
+import type { QuarantineService } from '../mail/connector/index.ts';
 
 /**
  * What the HTTP server needs of the application; the composition root's `App` satisfies it. Routes reach the
@@ -20,10 +22,14 @@ export interface HttpHost {
   readonly tickets: TicketStore;
   readonly results: JobResults;
   graphFor(connection: string, counter: GraphCallCounter): GraphClient;
+  /** This process's Graph requests and token acquisitions, for /metrics. */
+  readonly traffic?: ProcessTraffic;
   findJob(name: string): JobConfig;
   runJobNow(name: string, options?: { signal?: AbortSignal; onProgress?: (progress: JobProgress) => void; worker?: string }): Promise<JobRunRecord>;
   /** Graph subscriptions of jobs that use push (the change-notification endpoint checks against them). */
   readonly push: PushStore;
+  /** Quarantined mail: list and replay. */
+  readonly quarantine: QuarantineService;
   /** Brings a job's next run forward. */
   wakeJob(name: string): Promise<boolean>;
 }

@@ -12,6 +12,7 @@ import { connectionsRoutes } from './routes/connections-routes.ts';
 import { notificationsRoutes } from './routes/notifications-routes.ts';
 import { quarantineRoutes } from './routes/quarantine-routes.ts';
 import { consoleRoutes } from './console/console-routes.ts';
+import { alertsRoutes, opsRoutes } from './ops-routes.ts';
 import { graphNotificationRoutes } from './routes/graph-notification-routes.ts';
 
 /** The one list of route groups the server mounts (add yours here; see src/http/README.md). */
@@ -30,4 +31,6 @@ export const routeGroups: readonly RouteGroup[] = [
   quarantineRoutes,
   consoleRoutes,
   graphNotificationRoutes,
+  opsRoutes,
+  alertsRoutes,
 ];

@@ -2,7 +2,8 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../core/index.ts';
 import type { MailroomConfig } from '../config/load-config.ts';
 import { collectionNames, withStoreErrors, type Store } from '../store/index.ts';
-import { listActiveAlerts, listAlertSignals, readCredentialExpiry } from '../watch/index.ts';
+import { createPushStore } from '../push/index.ts';
+import { listActiveAlerts, readCredentialExpiry } from '../watch/index.ts';
 import type { ProcessTraffic } from './create-process-traffic.ts';
 import { createRunTally, type EndedRun } from './create-run-tally.ts';
 
@@ -61,7 +62,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   });
   const outbox = new Gauge({ name: 'mailroom_outbox_entries', help: 'Outbox entries by status (depth: pending + sending).', labelNames: ['status'], registers });
   const credentials = new Gauge({ name: 'mailroom_credential_expiry_seconds', help: 'Seconds until each connection\'s client secret or certificate expires (negative: expired).', labelNames: ['connection', 'kind'], registers });
-  const subscriptions = new Gauge({ name: 'mailroom_subscription_expiry_seconds', help: 'Seconds until each reported push subscription expires.', labelNames: ['subscription'], registers });
+  const subscriptions = new Gauge({ name: 'mailroom_subscription_expiry_seconds', help: 'Seconds until each job\'s Graph push subscription expires.', labelNames: ['job', 'subscription'], registers });
   const alerts = new Gauge({ name: 'mailroom_alerts_active', help: 'Active alerts by type and severity.', labelNames: ['type', 'severity'], registers });
   trafficMetrics(registry, deps.traffic);
   const tally = createRunTally(deps.store);
@@ -84,8 +85,8 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       if (expiry.expiresAt) credentials.set({ connection: connection.name, kind: expiry.kind }, Math.round((expiry.expiresAt.getTime() - now) / 1000));
     }
     subscriptions.reset();
-    for (const signal of await listAlertSignals(deps.store)) {
-      if (signal.type === 'push-subscription' && signal.expiresAt) subscriptions.set({ subscription: signal.subject }, Math.round((signal.expiresAt.getTime() - now) / 1000));
+    for (const state of await createPushStore(deps.store).list()) {
+      if (state.status !== 'off' && state.expiresAt) subscriptions.set({ job: state.job, subscription: state._id }, Math.round((state.expiresAt.getTime() - now) / 1000));
     }
     alerts.reset();
     for (const alert of await listActiveAlerts(deps.store)) alerts.inc({ type: alert.type, severity: alert.severity });

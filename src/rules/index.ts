@@ -20,3 +20,4 @@ export { findTicketToken } from './find-ticket-token.ts';
 export { formatRuleProblem, type RuleProblem } from './rule-problem.ts';
 export { compileBoundedExpression, evaluateBoundedExpression, type BoundedExpression, type BoundedEvaluationOptions } from './bounded-expression.ts';
 export type { Expression as JsonataExpression } from 'jsonata';
+export { describeSender, formatSenderDescription, type SenderDescription } from './describe-sender.ts';

@@ -17,6 +17,7 @@ export const customFunctionNames: ReadonlySet<string> = new Set([
   'senderAuthentication',
   'isEncrypted',
   'encryption',
+  'deliveryReport',
 ]);
 
 /** What the intake functions need besides the message: the rule set's settings and the connector's facts. */
@@ -77,5 +78,7 @@ export function createRuleFunctions(message: Message, ticketTokenPrefix: string,
     isEncrypted: () => (message.security?.encrypted ?? null) !== null,
     // "smime", "pgp", "rights-protected" or null.
     encryption: () => message.security?.encrypted ?? null,
+    // For a bounce: {originalMessageId, recipients: [{address, action, status, diagnostic, permanent}]}; else null.
+    deliveryReport: () => message.deliveryReport ?? null,
   };
 }

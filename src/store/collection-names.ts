@@ -17,8 +17,6 @@ export const collectionNames = {
   outbox: 'outbox',
   /** One document per alert condition the alerts job has seen, with its mail state. */
   alerts: 'alerts',
-  /** Conditions other modules report to the alerts job (push subscriptions). */
-  alertSignals: 'alert_signals',
   tokenCache: 'token_cache',
   appointments: 'appointments',
   calendarEvents: 'calendar_events',

@@ -10,8 +10,8 @@ export interface AlertStore {
    * false then, and the next evaluation decides again from what is stored.
    */
   save(transition: AlertTransition): Promise<boolean>;
-  /** The record's pending mails are all in the outbox now. */
-  clearPending(id: string, updatedAt: Date): Promise<void>;
+  /** The record's pending mails are all in the outbox now; `unmailed`: nobody gets its start (all suppressed). */
+  clearPending(id: string, updatedAt: Date, unmailed: boolean): Promise<void>;
 }
 
 export function createAlertStore(store: Store): AlertStore {
@@ -23,8 +23,8 @@ export function createAlertStore(store: Store): AlertStore {
       const result = await withStoreErrors('save alert', () => alerts.replaceOne({ _id: record._id, updatedAt: previous.updatedAt }, record));
       return result.matchedCount === 1;
     },
-    async clearPending(id, updatedAt) {
-      await withStoreErrors('save alert', () => alerts.updateOne({ _id: id, updatedAt }, { $set: { pending: [] } }));
+    async clearPending(id, updatedAt, unmailed) {
+      await withStoreErrors('save alert', () => alerts.updateOne({ _id: id, updatedAt }, { $set: { pending: [], ...(unmailed ? { mailedSeverity: null } : {}) } }));
     },
   };
 }

@@ -56,23 +56,3 @@ export interface AlertRecord {
   pending: PendingAlertMail[];
   updatedAt: Date;
 }
-
-/**
- * What another module reports about something the alerts job cannot see for itself (collection `alert_signals`).
- * The push-subscription upkeep reports each subscription here, kept or not; `expiresAt` also feeds /metrics.
- */
-export interface AlertSignal {
-  /** `<type>:<subject>`. */
-  _id: string;
-  type: Extract<AlertType, 'push-subscription'>;
-  subject: string;
-  /** true: the condition holds (the subscription cannot be kept). */
-  active: boolean;
-  severity: AlertSeverity;
-  summary: string;
-  hint: string;
-  details: Record<string, unknown>;
-  /** When the thing reported expires (a subscription's expirationDateTime), for /metrics; null when unknown. */
-  expiresAt: Date | null;
-  reportedAt: Date;
-}

@@ -14,6 +14,8 @@ export interface AlertsHandlerDeps {
   config: MailroomConfig;
   results: JobResults;
   clock: Clock;
+  /** Test seams to stop the process at a chosen point (crash tests); never set in production. */
+  hooks?: { afterTransitions?(): void | Promise<void>; afterQueue?(): void | Promise<void> };
 }
 
 function logLine(t: AlertTransition): { level: 'warn' | 'info'; text: string } | null {
@@ -51,6 +53,8 @@ export function createAlertsHandler(deps: AlertsHandlerDeps): JobHandler<AlertsJ
       ctx.run.addItem({ key: `${transition.record._id}#${transition.record.episode}`, outcome: transition.kind, target: transition.record.subject, summary: transition.record.summary });
     }
 
+    await deps.hooks?.afterTransitions?.();
+
     const sender = deps.config.jobs.find((j) => j.type === 'notifications' && j.enabled);
     if (!sender && job.recipients.length > 0) ctx.run.note('no enabled notifications job: alert mail waits in the outbox until one sends it');
     const target = {
@@ -61,8 +65,15 @@ export function createAlertsHandler(deps: AlertsHandlerDeps): JobHandler<AlertsJ
     for (const own of job.recipients.filter((r) => target.ownMailboxes.has(r))) ctx.run.note(`recipient ${own} is a mailbox Mailroom reads or sends from: alert mail to it is suppressed`);
     for (const record of records.values()) {
       if (record.pending.length === 0) continue;
-      for (const mail of record.pending) ctx.run.count('queued', await queueAlertMail(target, record, mail));
-      await alerts.clearPending(record._id, record.updatedAt);
+      let unmailed = false;
+      for (const mail of record.pending) {
+        const { queued, deliverable } = await queueAlertMail(target, record, mail);
+        ctx.run.count('queued', queued);
+        // Nobody was told it started (every copy suppressed): nobody is told it recovered either.
+        if (mail.kind === 'fired' && deliverable === 0) unmailed = true;
+      }
+      await deps.hooks?.afterQueue?.();
+      await alerts.clearPending(record._id, record.updatedAt, unmailed);
     }
     ctx.run.count('active', [...records.values()].filter((r) => r.status === 'active').length);
   };

@@ -10,13 +10,13 @@ export interface ReadinessReport {
 }
 
 /**
- * The database answers a ping, and the scheduler reads its jobs (Agenda's collection, through Agenda itself).
- * `scheduler` is structural so any Agenda-backed scheduler fits; pass null where none runs in this process.
+ * The database answers a ping; `scheduler`, when given, reads what the scheduler works from (its entries, the jobs'
+ * leases) and rejects when it cannot.
  */
-export function createReadinessChecks(store: Store, scheduler: { agenda: { queryJobs(query: { limit: number }): Promise<unknown> } } | null): Record<string, ReadinessCheck> {
+export function createReadinessChecks(store: Store, scheduler: ReadinessCheck | null): Record<string, ReadinessCheck> {
   return {
     database: async () => void (await withStoreErrors('ping the database', () => store.db.command({ ping: 1 }))),
-    ...(scheduler ? { scheduler: async () => void (await scheduler.agenda.queryJobs({ limit: 1 })) } : {}),
+    ...(scheduler ? { scheduler } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { PushState } from '../push/index.ts';
 import type { AlertCondition } from './alert-types.ts';
 import type { CredentialExpiry } from './read-credential-expiry.ts';
 import type { AlertRules, WatchFacts } from './watch-facts.ts';
@@ -46,6 +47,24 @@ function signInConditions(facts: WatchFacts['delegated'], now: Date): AlertCondi
   return out;
 }
 
+/**
+ * Upkeep failed this many times in a row (creation or renewal, one try per run): the subscription cannot be kept.
+ * A removed or reauthorize-pending one is not yet an alert: the job's next run re-creates or reauthorizes it.
+ */
+const pushFailuresForAlert = 2;
+
+function pushCondition(p: PushState): AlertCondition | null {
+  if (p.status !== 'failing' || p.failuresInRow < pushFailuresForAlert) return null;
+  const what = p.watch ?? p.resource ?? p._id;
+  const error = p.lastError ? ` (${p.lastError.code}: ${p.lastError.message})` : '';
+  return {
+    key: `push-subscription:${p._id}`, type: 'push-subscription', severity: 'warning', subject: p._id,
+    summary: `the push subscription of job ${p.job} for ${what} cannot be kept: ${p.failuresInRow} failures in a row${error}`,
+    hint: `Until it is back, job ${p.job} only sees changes on its schedule. Check http.publicBaseUrl (Graph must reach it over https) and the application's permissions; the job's next runs try again.`,
+    details: { job: p.job, status: p.status, subscriptionId: p.subscriptionId, failuresInRow: p.failuresInRow, lastError: p.lastError },
+  };
+}
+
 /** Credentials, delegated sign-ins, reported push subscriptions and the quarantine. Pure. */
 export function evaluateOtherConditions(facts: WatchFacts, rules: AlertRules): AlertCondition[] {
   const r = rules.rules;
@@ -58,8 +77,9 @@ export function evaluateOtherConditions(facts: WatchFacts, rules: AlertRules): A
   }
   if (r.delegatedSignIn.enabled) out.push(...signInConditions(facts.delegated, facts.now));
   if (r.pushSubscriptions.enabled) {
-    for (const s of facts.signals) {
-      if (s.active) out.push({ key: s._id, type: s.type, severity: s.severity, subject: s.subject, summary: s.summary, hint: s.hint, details: s.details });
+    for (const p of facts.push) {
+      const found = pushCondition(p);
+      if (found) out.push(found);
     }
   }
   if (r.quarantine.enabled) {

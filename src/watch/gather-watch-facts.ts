@@ -4,7 +4,7 @@ import type { MailroomConfig } from '../config/load-config.ts';
 import type { JobResults } from '../jobs/index.ts';
 import { collectionNames, withStoreErrors, type Store } from '../store/index.ts';
 import { readCredentialExpiry } from './read-credential-expiry.ts';
-import { listAlertSignals } from './report-push-subscription.ts';
+import { createPushStore } from '../push/index.ts';
 import type { AlertRules, DelegatedConnectionFacts, WatchFacts, WatchedJob } from './watch-facts.ts';
 
 export interface GatherContext {
@@ -77,6 +77,6 @@ export async function gatherWatchFacts(context: GatherContext): Promise<WatchFac
     credentials: await Promise.all(context.config.connections.map((c) => readCredentialExpiry(c, context.config.root))),
     delegated: await delegatedFacts(context, jobs),
     quarantined: context.rules.rules.quarantine.enabled ? await quarantinedCounts(context) : [],
-    signals: await listAlertSignals(context.store),
+    push: await createPushStore(context.store).list(),
   };
 }

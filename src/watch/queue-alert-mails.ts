@@ -28,11 +28,12 @@ function outboxKey(eventId: string, rule: string, to: string): string {
  * administrator's mail client threads fired, reminders and recovered together. A recipient who already had
  * `maxMailsPerHour` mails from us within the hour gets it recorded as suppressed (rate-limited), never sent; so does
  * one of our own mailboxes (own-mailbox), as with every notification.
- * Returns how many went in as pending.
+ * Returns how many went in as pending now, and how many recipients get it at all (this or an earlier try).
  */
-export async function queueAlertMail(target: AlertMailTarget, record: AlertRecord, mail: PendingAlertMail): Promise<number> {
+export async function queueAlertMail(target: AlertMailTarget, record: AlertRecord, mail: PendingAlertMail): Promise<{ queued: number; deliverable: number }> {
   const rule = `alert.${record.type}`;
   let queued = 0;
+  let deliverable = 0;
   for (const to of target.recipients) {
     const key = outboxKey(mail.eventId, rule, to);
     const firstKey = outboxKey(`alert:${record._id}:${record.episode}:fired`, rule, to);
@@ -56,7 +57,8 @@ export async function queueAlertMail(target: AlertMailTarget, record: AlertRecor
       maxAttempts: defaultLimits.maxAttempts,
       notBefore: target.now,
     });
+    if (entry.status !== 'suppressed') deliverable += 1;
     if (created && entry.status === 'pending') queued += 1;
   }
-  return queued;
+  return { queued, deliverable };
 }

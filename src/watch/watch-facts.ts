@@ -1,6 +1,6 @@
 import type { AlertsJobConfig, JobConfig } from '../config/job-config.ts';
 import type { JobRunSummary } from '../jobs/index.ts';
-import type { AlertSignal } from './alert-types.ts';
+import type { PushState } from '../push/index.ts';
 import type { CredentialExpiry } from './read-credential-expiry.ts';
 
 /** Everything the conditions are computed from, read once per evaluation (gather-watch-facts.ts). */
@@ -11,7 +11,8 @@ export interface WatchFacts {
   delegated: DelegatedConnectionFacts[];
   /** Mails quarantined within the quarantine rule's window, per mail job. */
   quarantined: { job: string; count: number }[];
-  signals: AlertSignal[];
+  /** Every job's Graph subscription as the push upkeep keeps it. */
+  push: PushState[];
 }
 
 export interface WatchedJob {

@@ -50,3 +50,15 @@ test('rules packs: an unknown pack in the rule file is a rule file problem (exit
   t.is(result.error, 'RULE_INVALID');
   t.is(result.code, 2);
 });
+
+test('rules test shows the sender policy verdict and the trusted authentication results', async (t) => {
+  const dir = await makeTempDir(t);
+  const raw = JSON.parse(await (await import('node:fs/promises')).readFile(join(root, 'rules/default.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(join(dir, 'deny.json'), JSON.stringify({ ...raw, $schema: undefined, senderPolicy: { deny: ['*.example'] } }));
+  const eml = join(root, 'fixtures/mail/preprocess/auth-dmarc-fail-exchange-online.eml');
+  const text = await runRulesCommand(['rules', 'test', '--rules', join(dir, 'deny.json'), eml], dir);
+  t.regex(text.stdout, /sender: sender policy denied \(\*\.example\); authentication dmarc=fail spf=fail dkim=none \(header without authserv-id\), suspected spoofing/);
+  const json = JSON.parse((await runRulesCommand(['rules', 'test', '--json', eml], root)).stdout.trim().split('\n')[0] ?? '{}') as { sender: { policy: { verdict: string }; authentication: { suspectedSpoofing: boolean } } };
+  t.is(json.sender.policy.verdict, 'none');
+  t.true(json.sender.authentication.suspectedSpoofing);
+});

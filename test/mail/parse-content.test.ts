@@ -109,3 +109,40 @@ test('Authentication-Results: DKIM passes when any signature passed; a header th
   t.is(message.authenticationResults?.[0]?.dkim, 'pass');
   t.is(message.authenticationResults?.[0]?.spf, 'softfail');
 });
+
+test('mail Graph cannot convert to MIME becomes a message marked encrypted with its sender and subject, which the default rules turn into a ticket saying so', async (t) => {
+  const { buildUnreadableMessage } = await import('../../src/mail/parse/index.ts');
+  const { compileRuleSet, evaluateRules } = await import('../../src/rules/index.ts');
+  const { preprocessMessage } = await import('../../src/mail/preprocess/index.ts');
+  const message = buildUnreadableMessage({ graphId: 'AAMk1', from: { address: 'Anna@Kunde.example', name: 'Anna' }, subject: 'Salaries 2026', date: '2026-01-05T10:00:00Z', reason: 'Graph could not convert the message to MIME' });
+  t.deepEqual(message.security, { signed: null, encrypted: 'rights-protected' });
+  t.is(message.from?.address, 'anna@kunde.example');
+  const raw = JSON.parse(readFileSync(fileURLToPath(new URL('../../rules/default.json', import.meta.url)), 'utf8')) as unknown;
+  const set = compileRuleSet('rules/default.json', raw);
+  const decision = await evaluateRules(set, { message, text: preprocessMessage(message, set.preprocess).text });
+  t.is(decision.action, 'create-ticket');
+  t.is(decision.fields.subject, 'Salaries 2026');
+  t.regex(String(decision.fields.description), /encrypted \(rights-protected\)/);
+});
+
+const bounces: [file: string, originalMessageId: string, recipient: Record<string, unknown>][] = [
+  ['mimekit-bounce-postfix-via-exchange.eml', '44565655.JitbitHelpdesk.13439.691a0afc-a0a0-457c-8208-f20b7c4a4cb1@jitbit.com', { address: 'netec.test@netecgc.com', action: 'failed', status: '5.1.1', permanent: true }],
+  ['mailparser-delivery-status-ses.eml', 'xxxxx@email.amazonses.com', { address: 'xxxx@xxxx.com', action: 'failed', status: '5.1.1', permanent: true }],
+  ['postal-mime-bounce-fastmail.eml', 'e85f1c9b-9b51-4028-8ec0-0a657155028e@app.fastmail.com', { address: 'htfgvhyufthdgcvhgjyfthgc@ethereal.email', action: 'failed', status: '5.0.0', permanent: true }],
+];
+for (const [file, originalMessageId, recipient] of bounces) {
+  test(`${file}: a delivery status notification names the bounced mail's Message-ID and the failed recipient`, async (t) => {
+    const message = await parseMessage(corpus(file));
+    t.is(message.deliveryReport?.originalMessageId, originalMessageId);
+    t.like(message.deliveryReport?.recipients[0], recipient);
+    t.regex(message.deliveryReport?.recipients[0]?.diagnostic ?? '', /\S/);
+  });
+}
+
+test('a delay notice is not a hard bounce; ordinary mail has no delivery report', async (t) => {
+  const delayed = await parseMessage(
+    'From: MAILER-DAEMON@mx.example\r\nSubject: Delayed Mail\r\nContent-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nStill trying.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822; anna@kunde.example\r\nAction: delayed\r\nStatus: 4.4.7\r\n\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <n-42@mailroom.firma.example>\r\nSubject: [#42] Your ticket\r\n\r\n--b--\r\n',
+  );
+  t.deepEqual(delayed.deliveryReport, { originalMessageId: 'n-42@mailroom.firma.example', recipients: [{ address: 'anna@kunde.example', action: 'delayed', status: '4.4.7', diagnostic: null, permanent: false }] });
+  t.is((await parseFixture('reply-outlook-desktop-en.eml')).deliveryReport, undefined);
+});

@@ -91,3 +91,17 @@ test('rtfToText: paragraphs, escapes, \\u with its fallback skipped, code-page b
   const wrapped = '{\\rtf1\\ansi\\fbidis\\fromhtml1{\\*\\htmltag19 <html>}{\\*\\htmltag64 <p>}\\htmlrtf {\\htmlrtf0 Hallo\\htmlrtf }\\htmlrtf0{\\*\\htmltag72 </p>}{\\*\\htmltag27 </html>}}';
   t.deepEqual(rtfToText(wrapped, latin1), { text: '', html: '<html><p>Hallo</p></html>' });
 });
+
+test('hostile TNEF: a huge claimed RTF size, property counts and random bytes after the signature stay bounded', (t) => {
+  const lz = Buffer.alloc(16);
+  lz.writeUInt32LE(0xffffffff, 0);
+  lz.writeUInt32LE(0xffffffff, 4);
+  lz.writeUInt32LE(0x75465a4c, 8);
+  t.true(decompressRtf(Buffer.concat([lz, Buffer.alloc(64, 0xff)])).byteLength <= 80 * 9);
+  let seed = 7;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256;
+  for (let round = 0; round < 50; round++) {
+    const bytes = Buffer.concat([Buffer.from([0x78, 0x9f, 0x3e, 0x22, 0, 0]), Buffer.from(Array.from({ length: 2000 }, random))]);
+    t.notThrows(() => readTnef(bytes));
+  }
+});

@@ -1,9 +1,9 @@
 import test from 'ava';
 import Fastify from 'fastify';
 import parsePrometheusTextFormat, { type ParsedFamily } from 'parse-prometheus-text-format';
+import { withHttpDefaults } from '../../src/config/http-config.ts';
+import { createHttpServer } from '../../src/http/index.ts';
 import { registerOpsRoutes } from '../../src/http/ops-routes.ts';
-import { createMetrics } from '../../src/metrics/index.ts';
-import { createScheduler } from '../../src/scheduler/index.ts';
 import { createReadinessChecks } from '../../src/watch/index.ts';
 import { buildMime } from '../helpers/build-mime.ts';
 import { supportMailbox, testConnection } from '../helpers/mail-world.ts';
@@ -17,18 +17,15 @@ function sample(families: ParsedFamily[], name: string, labels: Record<string, s
   return Number(found.value ?? found.count);
 }
 
-test('/metrics parses as Prometheus text and its counters move with a mail run; /healthz and /readyz answer', async (t) => {
+test('the server\'s /metrics parses as Prometheus text and its counters move with a mail run; /healthz and /readyz answer without sign-in', async (t) => {
   const world = await startAlertsWorld();
   t.teardown(() => world.close());
   const connection = { ...testConnection(world.emulator), secretExpiresAt: '2026-12-20' };
   const app = world.app([testJob()], [connection]);
-  const server = Fastify();
+  // The server as `mailroom start` builds it: the ops routes are one of its route groups, public (no sign-in).
+  const server = await createHttpServer(app, { settings: withHttpDefaults({ port: 0 }, null) });
   t.teardown(() => server.close());
-  await registerOpsRoutes(server, {
-    metrics: createMetrics({ store: app.store, config: app.config, clock: app.clock, traffic: app.traffic }),
-    readiness: createReadinessChecks(app.store, createScheduler(app)),
-  });
-  const address = await server.listen({ port: 0, host: '127.0.0.1' });
+  const address = await server.listen();
   const scrape = async (): Promise<ParsedFamily[]> => {
     const response = await fetch(`${address}/metrics`);
     t.is(response.status, 200);
@@ -76,7 +73,7 @@ test('/readyz answers 503 naming the check that failed when the database is gone
   t.teardown(() => server.close());
   await registerOpsRoutes(server, {
     metrics: { registry: null as never, contentType: 'text/plain', render: async () => '' },
-    readiness: { ...createReadinessChecks(db.store, null), scheduler: async () => undefined },
+    readiness: createReadinessChecks(db.store, async () => undefined),
   });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   const response = await fetch(`${address}/readyz`);

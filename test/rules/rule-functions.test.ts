@@ -166,3 +166,12 @@ test('$isEncrypted() and $encryption() read the parser\'s security field', async
   const sealed = await evaluateRules(set, { message: makeMessage({ security: { signed: null, encrypted: 'smime' } }), text: '' });
   t.deepEqual([sealed.fields.encrypted, sealed.fields.kind], [true, 'smime']);
 });
+
+test('$deliveryReport(): the bounced Message-ID and hard-bounced recipients of a DSN, null for other mail', async (t) => {
+  const set = compileRuleSet('b.json', { name: 'b', preprocess: [], rules: [{ name: 'x', action: 'ignore', fields: { id: '$deliveryReport().originalMessageId', hard: '$deliveryReport().recipients[permanent].address', none: '$deliveryReport() = null' } }] });
+  const report = { originalMessageId: 'n-42@mailroom.firma.example', recipients: [{ address: 'anna@kunde.example', action: 'failed', status: '5.1.1', diagnostic: 'unknown user', permanent: true }] };
+  const bounced = await evaluateRules(set, { message: makeMessage({ deliveryReport: report }), text: '' });
+  t.is(bounced.fields.id, 'n-42@mailroom.firma.example');
+  t.is(bounced.fields.hard, 'anna@kunde.example');
+  t.true((await evaluateRules(set, { message: makeMessage(), text: '' })).fields.none);
+});

@@ -31,7 +31,7 @@ export interface AlertsWorld {
   /** A throw-away folder for the test's files. */
   dir: string;
   /** An app over the same database, tenant and clock with these jobs (a changed schedules/ folder). */
-  app(jobs: readonly JobConfig[], connections?: readonly ConnectionConfig[], logger?: Logger): App;
+  app(jobs: readonly JobConfig[], connections?: readonly ConnectionConfig[], options?: { logger?: Logger; ruleSets?: Record<string, string>; root?: string }): App;
   sent(): Promise<SentMail[]>;
   close(): Promise<void>;
 }
@@ -45,12 +45,12 @@ export async function startAlertsWorld(): Promise<AlertsWorld> {
   const control = emulatorClient(emulator);
   return {
     emulator, control, db, clock, dir,
-    app(jobs, connections = [testConnection(emulator)], logger = createSilentLogger()) {
+    app(jobs, connections = [testConnection(emulator)], options = {}) {
       const config: MailroomConfig = {
-        root: process.cwd(), env: { TEST_CLIENT_SECRET: secretValue }, connections, jobs,
-        ruleSets: { default: join(process.cwd(), 'rules/default.json') }, notificationsFile: null,
+        root: options.root ?? process.cwd(), env: { TEST_CLIENT_SECRET: secretValue }, connections, jobs,
+        ruleSets: { default: join(process.cwd(), 'rules/default.json'), ...options.ruleSets }, notificationsFile: null,
       };
-      return createApp({ config, store: db.store, logger, clock });
+      return createApp({ config, store: db.store, logger: options.logger ?? createSilentLogger(), clock });
     },
     sent: async () => (await control.sent(supportMailbox)) as unknown as SentMail[],
     close: async () => {

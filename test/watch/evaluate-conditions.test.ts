@@ -3,6 +3,7 @@ import { withAlertsDefaults } from '../../src/config/alerts-job-defaults.ts';
 import type { JobRunSummary } from '../../src/jobs/index.ts';
 import { evaluateJobConditions } from '../../src/watch/evaluate-job-conditions.ts';
 import { evaluateOtherConditions } from '../../src/watch/evaluate-other-conditions.ts';
+import type { PushState } from '../../src/push/index.ts';
 import type { WatchFacts } from '../../src/watch/index.ts';
 import { testJob } from '../helpers/mail-world.ts';
 
@@ -19,7 +20,15 @@ function run(status: JobRunSummary['status'], endedMsAgo: number, code = 'GRAPH_
   };
 }
 
-const facts = (over: Partial<WatchFacts>): WatchFacts => ({ now, jobs: [], credentials: [], delegated: [], quarantined: [], signals: [], ...over });
+function pushState(status: PushState['status']): PushState {
+  return {
+    _id: 'support', job: 'support', subscriptionId: 'sub-1', resource: '/users/x/messages', watch: 'support@contoso.example / Inbox', clientStateHash: null,
+    expiresAt: new Date(now.getTime() + day), status, createdAt: now, renewedAt: now, lastNotificationAt: null, notifications: 0, refused: 0, missed: 0,
+    wakeRequestedAt: null, runStartedAt: null, lastError: status === 'active' ? null : { code: 'GRAPH_ACCESS_DENIED', message: 'no', at: now }, failuresInRow: status === 'failing' ? 3 : 0,
+  };
+}
+
+const facts = (over: Partial<WatchFacts>): WatchFacts => ({ now, jobs: [], credentials: [], delegated: [], quarantined: [], push: [], ...over });
 const keys = (found: { key: string; severity: string }[]): string[] => found.map((c) => `${c.key} ${c.severity}`);
 
 const jobTable: [string, JobRunSummary[], ReturnType<typeof rules>, string[]][] = [
@@ -57,12 +66,12 @@ const otherTable: [string, Partial<WatchFacts>, ReturnType<typeof rules>, string
   ['a fresh sign-in', { delegated: [{ connection: 'own', signedIn: true, cacheUpdatedAt: ago(day), latestRuns: [{ job: 'mine', status: 'succeeded', error: null }] }] }, rules(), []],
   ['quarantine at the threshold', { quarantined: [{ job: 'support', count: 5 }] }, rules(), ['quarantine-growing:support warning']],
   ['quarantine below a tuned threshold', { quarantined: [{ job: 'support', count: 5 }] }, rules({ rules: { quarantine: { threshold: 6 } } }), []],
-  ['a push subscription that cannot be kept', {
-    signals: [{ _id: 'push-subscription:s1', type: 'push-subscription', subject: 's1', active: true, severity: 'warning', summary: 'lost', hint: 'h', details: {}, expiresAt: null, reportedAt: now }],
-  }, rules(), ['push-subscription:s1 warning']],
-  ['a kept push subscription', {
-    signals: [{ _id: 'push-subscription:s1', type: 'push-subscription', subject: 's1', active: false, severity: 'warning', summary: 'kept', hint: 'h', details: {}, expiresAt: now, reportedAt: now }],
-  }, rules(), []],
+  ['a push subscription whose renewal keeps failing', { push: [pushState('failing')] }, rules(), ['push-subscription:support warning']],
+  ['a push subscription Graph removed: the next run re-creates it', { push: [pushState('removed')] }, rules(), []],
+  ['one failed renewal is not yet an alert', { push: [{ ...pushState('failing'), failuresInRow: 1 }] }, rules(), []],
+  ['a kept push subscription', { push: [pushState('active')] }, rules(), []],
+  ['push not used', { push: [pushState('off')] }, rules(), []],
+  ['push rule switched off', { push: [pushState('failing')] }, rules({ rules: { pushSubscriptions: { enabled: false } } }), []],
 ];
 
 for (const [name, over, r, expected] of otherTable) {

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.ts';
 import { AppError } from '../../core/index.ts';
-import { createQuarantineService, type QuarantineService } from '../../mail/connector/index.ts';
+import type { QuarantineService } from '../../mail/connector/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
 import { formatTable, formatWhen, shorten } from './format-table.ts';
 
 function serviceOf(app: App): QuarantineService {
-  return createQuarantineService({ store: app.store, clock: app.clock, graphFor: app.graphFor, findJob: app.findJob, runJob: (name) => app.runJobNow(name) });
+  return app.quarantine;
 }
 
 /** `mailroom quarantine list [<job>]` and `mailroom quarantine replay <job> [<id>|--all]`. */

@@ -1,5 +1,5 @@
 import type { PreprocessTrace } from '../../mail/preprocess/index.ts';
-import type { PostActions } from '../../rules/index.ts';
+import { formatSenderDescription, type PostActions } from '../../rules/index.ts';
 import { diffLines } from './rules-line-diff.ts';
 import type { DryRunResult, RulesTestOptions } from './rules-test-types.ts';
 
@@ -67,6 +67,7 @@ export function formatDryRun(r: DryRunResult, rulesFile: string, options: RulesT
     }
     out += `   post-actions: ${describePostActions(r.postActions)}\n`;
   }
+  if (r.sender) out += `   sender: ${formatSenderDescription(r.sender)}\n`;
   out += `   rules tried: ${r.trace.map((t) => `${t.rule} ${t.error ? '!' : t.matched ? '✓' : '✗'}`).join(', ') || 'none'}\n`;
   if (r.expectation) {
     if (r.expectation.ok) out += `-- expected (${r.expectation.file}): ok\n`;

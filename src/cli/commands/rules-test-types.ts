@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../core/index.ts';
 import type { PreprocessTrace } from '../../mail/preprocess/index.ts';
-import type { RuleDecision } from '../../rules/index.ts';
+import type { RuleDecision, SenderDescription } from '../../rules/index.ts';
 import type { ExpectationResult } from './rules-expect.ts';
 
 export interface RulesTestOptions {
@@ -27,6 +27,8 @@ export interface DryRunResult {
   threadHint: RuleDecision['threadHint'] | null;
   postActions: RuleDecision['postActions'];
   trace: RuleDecision['trace'];
+  /** The rule set's sender policy verdict and the trusted Authentication-Results. */
+  sender?: SenderDescription;
   error?: { code: ErrorCode; message: string };
   expectation?: ExpectationResult;
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { AppError, errorCodes, toAppError, type ErrorCode } from '../../core/index.ts';
 import { decideMessage } from '../../mail/decide/index.ts';
 import { defaultStepOrder, type PreprocessStepConfig } from '../../mail/preprocess/index.ts';
-import { loadRuleSet, type CompiledRuleSet, type RuleDecision } from '../../rules/index.ts';
+import { describeSender, loadRuleSet, type CompiledRuleSet, type RuleDecision } from '../../rules/index.ts';
 import { threadSnapshot } from '../../tickets/index.ts';
 import type { RulesCliDeps } from './rules-cli-deps.ts';
 import { checkExpectation, expectedFileFor } from './rules-expect.ts';
@@ -31,6 +31,7 @@ export async function dryRunMessage(file: string, ruleSet: CompiledRuleSet, opti
     const { message, text, preprocess: trace, decision } = await decideMessage({ raw, ruleSet, threads: knownThreads, now: new Date(0), ...preprocess });
     return {
       file, subject: message.subject, from: message.from?.address || null, preprocess: trace, text,
+      sender: describeSender(ruleSet, message),
       rule: decision.rule,
       action: decision.action,
       ...(decision.objectType === undefined ? {} : { objectType: decision.objectType }),

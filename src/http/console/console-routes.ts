@@ -8,10 +8,12 @@ import type { RouteGroup } from '../route-group.ts';
 import { frameFor, sendPage } from './console-page.ts';
 import { describeConnections } from './describe-connections.ts';
 import { runView, runSummaryView } from './run-view.ts';
+import { registerTicketPages } from './console-ticket-pages.ts';
+import { registerJobPages } from './console-job-pages.ts';
 
 const assetsDir = fileURLToPath(new URL('./assets/', import.meta.url));
 const assetTypes: Record<string, string> = { 'console.css': 'text/css; charset=utf-8', 'console.js': 'text/javascript; charset=utf-8' };
-const runStatuses = ['running', 'succeeded', 'partial', 'failed', 'aborted'] as const;
+const runStatuses = ['running', 'succeeded', 'partial', 'failed', 'aborted', 'interrupted'] as const;
 const page = { signInRedirect: true } as const;
 
 /**
@@ -69,5 +71,8 @@ export const consoleRoutes: RouteGroup = {
       const run = await host.results.get(request.params.id);
       return { status: run.status, counts: run.counts, lines: run.items.length };
     });
+
+    registerTicketPages(fastify, context);
+    registerJobPages(fastify, context);
   },
 };

@@ -1,4 +1,4 @@
-import type { JobRunRecord, JobRunSummary } from '../../jobs/index.ts';
+import type { JobRunItem, JobRunRecord, JobRunSummary } from '../../jobs/index.ts';
 
 function took(run: JobRunSummary): string {
   if (!run.endedAt) return 'still running';
@@ -15,11 +15,14 @@ export function runSummaryView(run: JobRunSummary): Record<string, unknown> {
   return { id: run._id, status: run.status, startedAt: run.startedAt, counts: run.counts, seen: seen(run), took: took(run), error: run.error };
 }
 
+/** The ticket a mail's line names: the mail lane writes its target as `#<number>` for tickets and comments. */
+export function withTicketNumber(item: JobRunItem): JobRunItem & { ticketNumber: number | null } {
+  const match = /^#(\d+)$/.exec(item.target ?? '');
+  return { ...item, ticketNumber: typeof item.ticketNumber === 'number' ? item.ticketNumber : match ? Number(match[1]) : null };
+}
+
 /** A run as its page shows it: each item with a ticket link when the item produced or touched a ticket. */
 export function runView(run: JobRunRecord): Record<string, unknown> {
-  const items = run.items.map((item) => {
-    const ticket = typeof item.ticketNumber === 'number' ? item.ticketNumber : /^\d+$/.test(item.target ?? '') ? Number(item.target) : null;
-    return { ...item, ticketNumber: ticket };
-  });
+  const items = run.items.map(withTicketNumber);
   return { ...runSummaryView(run), job: run.job, worker: run.worker, graph: run.graph, notes: run.notes, items, itemsOmitted: run.itemsOmitted };
 }

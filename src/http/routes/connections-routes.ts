@@ -1,7 +1,5 @@
-import { listPostActionFolders } from '../../mail/connector/index.ts';
 import { AppError } from '../../core/index.ts';
-import { createMongoTokenCacheStore } from '../../auth/index.ts';
-import { runConnectionTest } from '../../graph/connection-test/run-connection-test.ts';
+import { testConnection } from '../test-connection.ts';
 import { errorResponses } from '../schemas/error-schema.ts';
 import type { RouteGroup } from '../route-group.ts';
 
@@ -65,17 +63,9 @@ export const connectionsRoutes: RouteGroup = {
         },
       },
     }, async (request) => {
-      const connection = host.config.connections.find((c) => c.name === request.params.name);
-      if (!connection) throw new AppError('API_NOT_FOUND', `no connection named "${request.params.name}"`, { hint: `Known connections: ${host.config.connections.map((c) => c.name).join(', ') || 'none'}.` });
       const body = request.body ?? {};
       if (body.folder !== undefined && body.mailbox === undefined) throw new AppError('API_REQUEST_INVALID', 'field /folder needs /mailbox', { details: { in: 'body', pointer: '/folder' } });
-      const jobs = host.config.jobs.filter((j) => j.enabled && j.connection === connection.name);
-      return runConnectionTest(connection, jobs, body, {
-        env: host.config.env, baseDir: host.config.root, logger: host.logger, now: host.clock(),
-        postActionFolders: (job) => listPostActionFolders(job, host.config.root),
-        notificationsOn: (host.config.notificationsFile ?? null) !== null,
-        ...(connection.delegated?.enabled === true ? { store: createMongoTokenCacheStore(host.store) } : {}),
-      });
+      return testConnection(host, request.params.name, body);
     });
   },
 };

@@ -1,4 +1,4 @@
-import { createQuarantineService, type QuarantinedMail, type QuarantineService } from '../../mail/connector/index.ts';
+import type { QuarantinedMail } from '../../mail/connector/index.ts';
 import { errorResponses } from '../schemas/error-schema.ts';
 import { jobNameParams, jobRunItemJson, jobRunJson } from '../schemas/job-schemas.ts';
 import type { RouteGroup } from '../route-group.ts';
@@ -32,15 +32,12 @@ function mailJson(m: QuarantinedMail): Record<string, unknown> {
   return { key: m.key, job: m.job, mailbox: m.mailbox, subject: m.subject, sender: m.sender, internetMessageId: m.internetMessageId, attempts: m.attempts, error: m.error, quarantinedAt: m.quarantinedAt, rawStored: m.rawStored };
 }
 
-/** Quarantined mail per job and its replay with the current rules (lane's quarantine service, as `mailroom quarantine`). */
+/** Quarantined mail per job and its replay with the current rules (App.quarantine, the service of `mailroom quarantine` and the console). */
 export const quarantineRoutes: RouteGroup = {
   name: 'quarantine',
   prefix: '/api/v1/jobs',
   register(fastify, { host }) {
-    let service: QuarantineService | undefined;
-    const quarantine = (): QuarantineService => (service ??= createQuarantineService({
-      store: host.store, clock: host.clock, graphFor: host.graphFor, findJob: host.findJob, runJob: (name) => host.runJobNow(name),
-    }));
+    const quarantine = () => host.quarantine;
     const replay = async (job: string, key: string | null): Promise<Record<string, unknown>> => {
       const result = await quarantine().replay(job, key);
       const { items: _items, ...run } = result.run;

@@ -17,13 +17,14 @@ export function decompressRtf(input: Uint8Array): Uint8Array {
   const dictionary = new Uint8Array(4096);
   for (let i = 0; i < PREFIX.length; i++) dictionary[i] = PREFIX.charCodeAt(i);
   let write = PREFIX.length;
-  // The header's raw size bounds the output: a crafted stream cannot make it grow further.
-  const output = new Uint8Array(rawSize);
+  // A control byte and 8 references of 2 bytes yield at most 8 × 17 bytes: the output is bounded by the input, so
+  // a header claiming gigabytes allocates no more than that.
+  const output = new Uint8Array(Math.min(rawSize, input.byteLength * 9));
   let produced = 0;
   let at = 16;
-  while (at < input.byteLength && produced < rawSize) {
+  while (at < input.byteLength && produced < output.byteLength) {
     const control = input[at++] as number;
-    for (let bit = 0; bit < 8 && at < input.byteLength && produced < rawSize; bit++) {
+    for (let bit = 0; bit < 8 && at < input.byteLength && produced < output.byteLength; bit++) {
       if ((control & (1 << bit)) === 0) {
         const byte = input[at++] as number;
         output[produced++] = byte;
@@ -37,7 +38,7 @@ export function decompressRtf(input: Uint8Array): Uint8Array {
       const offset = reference >> 4;
       const length = (reference & 0x0f) + 2;
       if (offset === write) return output.subarray(0, produced);
-      for (let k = 0; k < length && produced < rawSize; k++) {
+      for (let k = 0; k < length && produced < output.byteLength; k++) {
         const byte = dictionary[(offset + k) % 4096] as number;
         output[produced++] = byte;
         dictionary[write] = byte;

@@ -69,6 +69,8 @@ export interface Message {
   enclosedMessage?: EnclosedMessage | null;
   /** S/MIME or PGP signature and encryption; absent means neither was seen. */
   security?: MessageSecurity;
+  /** For a delivery status notification (bounce): who was not reached and which mail bounced; absent otherwise. */
+  deliveryReport?: DeliveryReport;
   /** Every Authentication-Results header, topmost (added last, by our side) first; absent when there is none. */
   authenticationResults?: AuthenticationResult[];
 }
@@ -100,4 +102,21 @@ export interface MessageSecurity {
   signed: 'smime' | 'pgp' | null;
   /** The body cannot be read: S/MIME enveloped (application/pkcs7-mime), PGP/MIME, or Microsoft rights protection. */
   encrypted: 'smime' | 'pgp' | 'rights-protected' | null;
+}
+
+export interface DeliveryReport {
+  /** Message-ID (without angle brackets) of the mail that bounced, from the returned message or headers. */
+  originalMessageId: string | null;
+  recipients: DeliveryRecipient[];
+}
+
+export interface DeliveryRecipient {
+  address: string;
+  /** RFC 3464 Action: failed, delayed, delivered, relayed, expanded. */
+  action: string | null;
+  /** RFC 3463 status code, e.g. "5.1.1". */
+  status: string | null;
+  diagnostic: string | null;
+  /** A hard bounce: failed with a 5.x.x status. */
+  permanent: boolean;
 }

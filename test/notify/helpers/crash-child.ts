@@ -32,6 +32,8 @@ const client = createGraphClient(args.connection, {
   logger, baseDir: args.dir,
 });
 const die = (): never => {
+  // Says where it died, so the test can tell this kill from its own safety net's.
+  process.stdout.write(`dying at ${args.point}\n`);
   process.kill(process.pid, 'SIGKILL');
   throw new Error('unreachable');
 };

@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../core/index.ts';
+import type { MailJobConfig } from '../../config/job-config.ts';
+import { createOutbox, type OutboxStatus } from '../../notify/index.ts';
+import type { RouteContext } from '../route-group.ts';
+import { testConnection } from '../test-connection.ts';
+import { canWrite, frameFor, sendPage } from './console-page.ts';
+import { describeConnections } from './describe-connections.ts';
+import { withTicketNumber } from './run-view.ts';
+
+const page = { signInRedirect: true } as const;
+const outboxStatuses: readonly OutboxStatus[] = ['pending', 'sending', 'sent', 'failed', 'suppressed'];
+
+function mailJob(host: RouteContext['host'], name: string): MailJobConfig {
+  const job = host.findJob(name);
+  if (job.type !== 'mail') throw new AppError('API_NOT_FOUND', `job ${name} is a ${job.type} job; only mail jobs quarantine mail`);
+  return job;
+}
+
+/** Quarantine with replay, the outbox, and connections with their test button. */
+export function registerJobPages(fastify: FastifyInstance, context: RouteContext): void {
+  const { host } = context;
+
+  fastify.get<{ Params: { name: string } }>('/console/jobs/:name/quarantine', { config: { access: 'jobs:read', ...page } }, async (request, reply) => {
+    const job = mailJob(host, request.params.name);
+    const mails = await host.quarantine.list(job.name);
+    return sendPage(reply, 'quarantine', frameFor(request, reply, `Quarantine of ${job.name}`, 'overview'), { job, mails, maxAttempts: job.limits.maxAttempts, canWrite: canWrite(request, 'quarantine:replay'), result: null });
+  });
+
+  fastify.get<{ Params: { name: string }; Querystring: { key?: string; all?: string } }>('/console/jobs/:name/quarantine/confirm', {
+    config: { access: 'quarantine:replay', ...page },
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { key: { type: 'string', minLength: 1, maxLength: 1000 }, all: { type: 'string' } } } },
+  }, async (request, reply) => {
+    const job = mailJob(host, request.params.name);
+    const all = await host.quarantine.list(job.name);
+    const key = request.query.key ?? null;
+    const mails = key ? all.filter((m) => m.key === key) : all;
+    if (key && mails.length === 0) throw new AppError('API_CONFLICT', 'that mail is not quarantined (any more)', { hint: 'It may have been replayed already; see the quarantine list.' });
+    return sendPage(reply, 'quarantine-confirm', frameFor(request, reply, 'Replay quarantined mail', 'overview'), { job, mails, key });
+  });
+
+  fastify.post<{ Params: { name: string }; Body: { key?: string; _csrf?: string } }>('/console/jobs/:name/quarantine/replay', {
+    config: { access: 'quarantine:replay' },
+    schema: { body: { type: 'object', additionalProperties: false, properties: { key: { type: 'string', minLength: 1, maxLength: 1000 }, _csrf: { type: 'string' } } } },
+  }, async (request, reply) => {
+    const job = mailJob(host, request.params.name);
+    const replayed = await host.quarantine.replay(job.name, request.body.key ?? null);
+    const keys = new Set(replayed.replayed.map((r) => r.key));
+    const items = replayed.items.filter((i) => keys.has(i.key)).map(withTicketNumber);
+    const mails = await host.quarantine.list(job.name);
+    return sendPage(reply, 'quarantine', frameFor(request, reply, `Quarantine of ${job.name}`, 'overview'), {
+      job, mails, maxAttempts: job.limits.maxAttempts, canWrite: true, result: { replayed: replayed.replayed, run: { id: replayed.run._id }, items },
+    });
+  });
+
+  fastify.get<{ Querystring: { status?: string } }>('/console/notifications', {
+    config: { access: 'notifications:read', ...page },
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['', ...outboxStatuses] } } } },
+  }, async (request, reply) => {
+    const status = (request.query.status || '') as OutboxStatus | '';
+    const entries = await createOutbox(host.store, host.clock).list({ ...(status ? { status } : {}), limit: 200 });
+    return sendPage(reply, 'notifications', frameFor(request, reply, 'Notifications', 'notifications'), { entries, statuses: outboxStatuses, status });
+  });
+
+  fastify.get('/console/connections', { config: { access: 'jobs:read', ...page } }, async (request, reply) => {
+    return sendPage(reply, 'connections', frameFor(request, reply, 'Connections', 'connections'), { connections: describeConnections(host.config, host.clock()), canTest: canWrite(request, 'connections:test'), report: null });
+  });
+
+  fastify.post<{ Params: { name: string }; Body: { _csrf?: string } }>('/console/connections/:name/test', {
+    config: { access: 'connections:test' },
+    schema: { body: { type: 'object', additionalProperties: false, properties: { _csrf: { type: 'string' } } } },
+  }, async (request, reply) => {
+    const report = await testConnection(host, request.params.name);
+    return sendPage(reply, 'connections', frameFor(request, reply, 'Connections', 'connections'), { connections: describeConnections(host.config, host.clock()), canTest: true, report });
+  });
+}
