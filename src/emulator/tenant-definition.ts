@@ -90,6 +90,8 @@ export interface UserDefinition {
   jobTitle?: string;
   officeLocation?: string;
   preferredLanguage?: string;
+  /** App roles (their values, e.g. "Mailroom.Admin") assigned to the user; ID tokens from the authorize flow carry them as `roles`. */
+  appRoles?: string[];
   /** `false` = the user has no Exchange mailbox (Outlook paths answer MailboxNotEnabledForRESTAPI). */
   mailbox?: false | MailboxDefinition;
   calendars?: CalendarDefinition[];

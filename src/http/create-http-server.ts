@@ -32,6 +32,8 @@ export interface HttpServer {
   readonly fastify: FastifyInstance;
   /** Starts listening; resolves to the listening URL (e.g. http://127.0.0.1:8080). */
   listen(): Promise<string>;
+  /** Every route mounted (method and URL as registered), e.g. to check the OpenAPI document against them. */
+  routes(): readonly { method: string; url: string }[];
   /** Where people reach the server: publicBaseUrl, else the listening URL. */
   baseUrl(): string;
   /** A new one-time sign-in link (the demo's way in when no Entra sign-in is configured); null when Entra is configured. */
@@ -91,6 +93,10 @@ export async function createHttpServer(host: HttpHost, options: HttpServerOption
   const baseUrl = (): string => settings.publicBaseUrl ?? listening ?? `http${tls ? 's' : ''}://${settings.host}:${settings.port}`;
   const context: RouteContext = { host, settings, tokens, sessions, oneTime, baseUrl };
 
+  const routes: { method: string; url: string }[] = [];
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   registerErrorHandling(fastify, host.logger);
   await registerSecurity(fastify);
   await registerOpenApi(fastify, options.version ?? '0.1.0');
@@ -103,6 +109,7 @@ export async function createHttpServer(host: HttpHost, options: HttpServerOption
   return {
     fastify,
     baseUrl,
+    routes: () => routes,
     async listen() {
       try {
         await fastify.listen({ host: settings.host, port: settings.port });

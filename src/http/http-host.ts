@@ -2,6 +2,7 @@ import type { MailroomConfig } from '../config/load-config.ts';
 import type { JobConfig } from '../config/job-config.ts';
 import type { Clock } from '../core/index.ts';
 import type { AccessStore } from '../auth/access/index.ts';
+import type { GraphCallCounter, GraphClient } from '../graph/index.ts';
 import type { JobProgress, JobResults, JobRunRecord } from '../jobs/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { TicketStore } from '../tickets/index.ts';
@@ -20,6 +21,7 @@ export interface HttpHost {
   readonly clock: Clock;
   readonly tickets: TicketStore;
   readonly results: JobResults;
+  graphFor(connection: string, counter: GraphCallCounter): GraphClient;
   /** This process's Graph requests and token acquisitions, for /metrics. */
   readonly traffic?: ProcessTraffic;
   findJob(name: string): JobConfig;

@@ -1,6 +1,7 @@
 import type { RouteGroup } from './route-group.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+import { entraSignInRoutes } from './routes/entra-sign-in-routes.ts';
 import { ticketsRoutes } from './routes/tickets-routes.ts';
 import { commentsRoutes } from './routes/comments-routes.ts';
 import { filesRoutes } from './routes/files-routes.ts';
@@ -9,6 +10,7 @@ import { jobsRoutes } from './routes/jobs-routes.ts';
 import { runsRoutes } from './routes/runs-routes.ts';
 import { connectionsRoutes } from './routes/connections-routes.ts';
 import { notificationsRoutes } from './routes/notifications-routes.ts';
+import { quarantineRoutes } from './routes/quarantine-routes.ts';
 import { consoleRoutes } from './console/console-routes.ts';
 import { alertsRoutes, opsRoutes } from './ops-routes.ts';
 import { graphNotificationRoutes } from './routes/graph-notification-routes.ts';
@@ -16,6 +18,7 @@ import { graphNotificationRoutes } from './routes/graph-notification-routes.ts';
 /** The one list of route groups the server mounts (add yours here; see src/http/README.md). */
 export const routeGroups: readonly RouteGroup[] = [
   sessionRoutes,
+  entraSignInRoutes,
   openApiRoutes,
   ticketsRoutes,
   commentsRoutes,
@@ -25,6 +28,7 @@ export const routeGroups: readonly RouteGroup[] = [
   runsRoutes,
   connectionsRoutes,
   notificationsRoutes,
+  quarantineRoutes,
   consoleRoutes,
   graphNotificationRoutes,
   opsRoutes,

@@ -41,6 +41,22 @@ test('the OpenAPI 3.1 document is served, validates, and lists the API routes on
   t.falsy(doc.paths['/auth/one-time'], 'sign-in redirects are not part of the API');
 });
 
+test('the OpenAPI document has exactly one operation per API route, each with its error answers', async (t) => {
+  const doc = (await api.call('GET', '/api/v1/openapi.json')).json as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+  const fromRoutes = api.server.routes()
+    .filter((r) => r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json' && r.method !== 'HEAD')
+    .map((r) => `${r.method.toLowerCase()} ${r.url.replace(/:(\w+)/g, '{$1}').replace(/\/$/, '') || '/'}`);
+  const fromDoc = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method} ${path.replace(/\/$/, '')}`));
+  t.deepEqual([...new Set(fromDoc)].sort(), [...new Set(fromRoutes)].sort());
+  t.true(fromRoutes.length >= 25, `${fromRoutes.length} routes`);
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      if (path.startsWith('/api/v1/test-')) continue; // this file's own routes
+      t.truthy(op.responses['401'], `${method} ${path} documents 401`);
+    }
+  }
+});
+
 test('an unknown route answers 404 in the error shape', async (t) => {
   const result = await api.call('GET', '/api/v1/nothing-here');
   t.is(result.status, 404);
@@ -176,6 +192,17 @@ test('failed token uses from one address are refused with 429 after 20 tries', a
   t.deepEqual(statuses, [...Array<number>(20).fill(401), 429]);
   const blocked = await fetch(`${url}/api/v1/session`, { headers: { authorization: 'Bearer mrt_guess' } });
   t.truthy(blocked.headers.get('retry-after'));
+});
+
+test('sign-in attempts from one address are limited: the 21st within a minute answers 429', async (t) => {
+  const own = await createHttpServer(api.app, { settings: withHttpDefaults({ port: 0 }, null) });
+  const url = await own.listen();
+  t.teardown(() => own.close());
+  const statuses: number[] = [];
+  for (let i = 0; i < 21; i += 1) statuses.push((await fetch(`${url}/auth/one-time?token=guess-${i}`, { redirect: 'manual' })).status);
+  t.deepEqual(statuses, [...Array<number>(20).fill(401), 429]);
+  const limited = await fetch(`${url}/auth/one-time?token=guess`, { redirect: 'manual' });
+  t.is(((await limited.json()) as { error: { code: string } }).error.code, 'API_RATE_LIMITED');
 });
 
 test('without a sign-in configured the server refuses to listen beyond loopback', async (t) => {

@@ -11,6 +11,8 @@ let writer: string;
 let reader: string;
 let fileId: string;
 const tickets: Ticket[] = [];
+/** After the set-up: tickets other tests create later are not in these pages. */
+let setUpDone: string;
 
 test.before(async () => {
   api = await startApiWorld();
@@ -33,6 +35,7 @@ test.before(async () => {
     });
     tickets.push(ticket);
   }
+  setUpDone = new Date(Date.now() + 1).toISOString();
 });
 test.after.always(async () => {
   await api?.close();
@@ -50,11 +53,11 @@ test('search filters by text, requester, group and status, newest first, in curs
   const future = new Date(Date.now() + 86_400_000).toISOString();
   t.deepEqual(numbers(await api.call('GET', `/api/v1/tickets?createdAfter=${future}`, { token: reader })), []);
 
-  const first = await api.call('GET', '/api/v1/tickets?limit=3', { token: reader });
+  const first = await api.call('GET', `/api/v1/tickets?limit=3&createdBefore=${setUpDone}`, { token: reader });
   const page1 = first.json as { tickets: { number: number }[]; nextCursor: string };
   t.is(page1.tickets.length, 3);
   t.truthy(page1.nextCursor);
-  const second = await api.call('GET', `/api/v1/tickets?limit=3&cursor=${page1.nextCursor}`, { token: reader });
+  const second = await api.call('GET', `/api/v1/tickets?limit=3&createdBefore=${setUpDone}&cursor=${page1.nextCursor}`, { token: reader });
   const page2 = second.json as { tickets: { number: number }[]; nextCursor: string | null };
   t.deepEqual([...page1.tickets, ...page2.tickets].map((x) => x.number), [...tickets].reverse().map((x) => x.number));
   t.is(page2.nextCursor, null);
@@ -145,7 +148,7 @@ test('a comment is added once per Idempotency-Key and its reply is queued once, 
   const list = await api.call('GET', `/api/v1/tickets/${number}/comments`, { token: reader });
   t.deepEqual((list.json as { comments: { body: string }[] }).comments.map((c) => c.body), ['We are on it.']);
 
-  const run = await api.app.runJobNow('notify');
+  const run = await api.app.runJobNow('notify', { wait: true });
   t.is(run.status, 'succeeded', JSON.stringify(run.error));
   const sent = (await api.world.control.sent(supportMailbox)) as { subject: string; headers: { name: string; value: string }[] }[];
   const replies = sent.filter((m) => m.subject === made.reply.subject);
@@ -201,10 +204,21 @@ test('PATCH assignee → the notifications job sends the assignment mail to the 
   const number = tickets[3]!.number;
   const result = await api.call('PATCH', `/api/v1/tickets/${number}`, { token: writer, body: { assignee: 'dave@contoso.example' } });
   t.is(result.status, 200);
-  const run = await api.app.runJobNow('notify');
+  const run = await api.app.runJobNow('notify', { wait: true });
   t.is(run.status, 'succeeded', JSON.stringify(run.error));
   const sent = (await api.world.control.sent(supportMailbox)) as { to: { emailAddress: { address: string } }[]; subject: string }[];
   const toDave = sent.filter((m) => m.to.some((r) => r.emailAddress.address === 'dave@contoso.example'));
   t.is(toDave.length, 1);
   t.true(toDave[0]!.subject.includes(`[#${number}]`));
+});
+
+test('a reply to a ticket without a requester is 409 and adds no comment', async (t) => {
+  const { ticket } = await api.app.tickets.createTicket({ createdFrom: 'mail:no-requester', requester: null, subject: 'Nobody to answer', description: '.' });
+  const result = await api.call('POST', `/api/v1/tickets/${ticket.number}/comments`, { token: writer, body: { body: 'Hello?', sendToRequester: true } });
+  t.is(result.status, 409);
+  t.is(errorOf(result).code, 'API_CONFLICT');
+  t.deepEqual(await api.app.tickets.listComments(ticket.number), []);
+  const internal = await api.call('POST', `/api/v1/tickets/${ticket.number}/comments`, { token: writer, body: { body: 'Internal note' } });
+  t.is(internal.status, 201);
+  t.is((internal.json as { reply: unknown }).reply, null);
 });

@@ -4,3 +4,5 @@ export { createApiTokenStore, type ApiTokenStore, type ApiTokenInfo } from './ap
 export { createSessionStore, type SessionStore, type SessionUser } from './session-store.ts';
 export { createOneTimeSignIn, type OneTimeSignIn } from './one-time-sign-in.ts';
 export type { Store as AccessStore } from '../../store/index.ts';
+export { createPeopleSignIn, decideRole, type PeopleSignIn, type SignedInPerson, type SignInStart } from './create-people-sign-in.ts';
+export { createSignInRequestStore, type SignInRequestStore, type SignInRequest } from './sign-in-request-store.ts';

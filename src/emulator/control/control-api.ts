@@ -1,6 +1,7 @@
 import { json, type EmulatorResponse } from '../http/emulator-types.ts';
 import { Router } from '../http/router.ts';
 import type { DeviceFlow } from '../entra/device-flow.ts';
+import { approveAuthorization } from '../entra/authorize-endpoint.ts';
 import { expireSyncStates } from '../graph/message-delta.ts';
 import type { GraphEnvironment } from '../graph/operation-context.ts';
 import type { FaultSpec } from '../limits/fault-injector.ts';
@@ -207,6 +208,19 @@ export function createControlRouter(deps: ControlDependencies): Router<ControlHa
     authorization.status = 'approved';
     return json(200, { approved: true, upn: user.upn });
   };
+  // People's browser sign-ins (authorize endpoint): a test picks the account instead of clicking on the sign-in page.
+  router.add('GET', '/_emulator/sign-ins/pending', () =>
+    json(200, { value: deps.deviceFlow().authCodes.pending().map((p) => ({ requestId: p.requestId, state: p.state, clientId: p.clientId, redirectUri: p.redirectUri, scopes: p.scopes })) }),
+  );
+  router.add('POST', '/_emulator/sign-ins/approve', ({ body }) => {
+    const input = parseJson(body);
+    const pending = deps.deviceFlow().authCodes.find(String(input?.state ?? input?.requestId ?? ''));
+    if (pending === undefined) return problem(404, 'UnknownSignIn', 'No pending sign-in has that state or request id.');
+    const user = env.state().find(String(input?.upn ?? ''));
+    if (user === undefined || user.kind !== 'user') return problem(404, 'UnknownUser', `No user '${String(input?.upn ?? '')}' in this tenant.`);
+    const roles = Array.isArray(input?.roles) ? (input.roles as unknown[]).map(String) : undefined;
+    return json(200, { location: approveAuthorization(deps.deviceFlow().authCodes, pending, user, roles) });
+  });
   router.add('POST', '/_emulator/device/approve', decide(true));
   router.add('POST', '/_emulator/device/deny', decide(false));
   return router;

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { DirectoryObject } from '../state/tenant-state.ts';
+import { AuthCodeFlow } from './auth-code-flow.ts';
 
 export interface DeviceAuthorization {
   deviceCode: string;
@@ -27,6 +28,8 @@ export class DeviceFlow {
   readonly #byDeviceCode = new Map<string, DeviceAuthorization>();
   readonly #byUserCode = new Map<string, DeviceAuthorization>();
   readonly refreshTokens = new Map<string, RefreshGrant>();
+  /** People's browser sign-ins (authorization code + PKCE); kept here so a reset clears them with the device codes. */
+  readonly authCodes = new AuthCodeFlow();
 
   start(clientId: string, scopes: string[], lifetimeSeconds: number): DeviceAuthorization {
     let userCode = '';

@@ -3,6 +3,7 @@ import { Router } from '../http/router.ts';
 import { checkTenantSegment, instanceDiscovery, openIdConfiguration } from './discovery.ts';
 import { OAuthError, oauthErrorResponse } from './oauth-error.ts';
 import { handleDeviceCodeRequest, handleTokenRequest, type EntraContext } from './token-endpoint.ts';
+import { handleAuthorize, handleAuthorizeApproval } from './authorize-endpoint.ts';
 
 export interface EntraRequest {
   params: Record<string, string>;
@@ -30,6 +31,14 @@ export function createEntraRouter(): Router<EntraHandler> {
   router.add('POST', '/{tenant}/oauth2/v2.0/devicecode', (ctx, r) => {
     checkTenantSegment(ctx.state, r.params.tenant ?? '');
     return handleDeviceCodeRequest(ctx, form(r));
+  });
+  router.add('GET', '/{tenant}/oauth2/v2.0/authorize', (ctx, r) => {
+    checkTenantSegment(ctx.state, r.params.tenant ?? '');
+    return handleAuthorize(ctx, r.params.tenant ?? '', r.query);
+  });
+  router.add('POST', '/{tenant}/oauth2/v2.0/authorize/approve', (ctx, r) => {
+    checkTenantSegment(ctx.state, r.params.tenant ?? '');
+    return handleAuthorizeApproval(ctx, form(r));
   });
   router.add('GET', '/devicelogin', (ctx) => ({
     status: 200,

@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import type { EmulatorResponse } from '../http/emulator-types.ts';
 import type { AppRecord, DirectoryObject, TenantState } from '../state/tenant-state.ts';
 import { GRAPH_APP_ID, GRAPH_RESOURCE, issueAccessToken, TOKEN_LIFETIME_SECONDS } from './access-tokens.ts';
+import { pkceChallenge } from './auth-code-flow.ts';
 import { verifyClientAssertion } from './client-assertion.ts';
 import type { DeviceFlow } from './device-flow.ts';
 import { OAuthError, unknownApplication } from './oauth-error.ts';
@@ -104,12 +105,12 @@ export function consentedScopes(app: AppRecord, requested: { permissions: string
   return granted;
 }
 
-async function delegatedTokens(ctx: EntraContext, app: AppRecord, user: DirectoryObject, scopes: string[], appidacr: '0' | '1' | '2'): Promise<EmulatorResponse> {
+async function delegatedTokens(ctx: EntraContext, app: AppRecord, user: DirectoryObject, scopes: string[], appidacr: '0' | '1' | '2', idClaims: Record<string, unknown> = {}): Promise<EmulatorResponse> {
   const name = user.user?.displayName ?? user.room?.displayName ?? user.upn;
   const accessToken = await issueAccessToken(ctx.key, { app, tenant: ctx.state, appidacr, user: { id: user.id, upn: user.upn, name }, scopes });
   const tid = ctx.state.definition.tenantId;
   const now = Math.floor(Date.now() / 1000);
-  const idToken = await new SignJWT({ aud: app.def.clientId, iss: `${ctx.url}/${tid}/v2.0`, iat: now, nbf: now, exp: now + 3600, name, oid: user.id, preferred_username: user.upn, sub: user.id, tid, ver: '2.0', uti: randomUUID() })
+  const idToken = await new SignJWT({ aud: app.def.clientId, iss: `${ctx.url}/${tid}/v2.0`, iat: now, nbf: now, exp: now + 3600, name, oid: user.id, preferred_username: user.upn, sub: user.id, tid, ver: '2.0', uti: randomUUID(), ...idClaims })
     .setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: ctx.key.kid })
     .sign(ctx.key.privateKey);
   const refreshToken = ctx.deviceFlow.issueRefreshToken({ clientId: app.def.clientId, user, scopes });
@@ -137,7 +138,7 @@ function basicSecret(authorization: string | undefined, clientId: string | null)
   return { clientId: clientId ?? decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
 }
 
-/** `POST /{tenant}/oauth2/v2.0/token`: client credentials, device code and refresh token grants. */
+/** `POST /{tenant}/oauth2/v2.0/token`: client credentials, device code, authorization code (PKCE) and refresh token grants. */
 export async function handleTokenRequest(ctx: EntraContext, tenantSegment: string, form: URLSearchParams, authorization: string | undefined): Promise<EmulatorResponse> {
   const basic = basicSecret(authorization, form.get('client_id'));
   const app = findApp(ctx, basic.clientId);
@@ -167,6 +168,20 @@ export async function handleTokenRequest(ctx: EntraContext, tenantSegment: strin
     const scopes = consentedScopes(app, delegatedScopes(authorizationState.scopes.join(' ')));
     authorizationState.status = 'redeemed';
     return delegatedTokens(ctx, app, authorizationState.user, scopes, appidacr);
+  }
+  if (grantType === 'authorization_code') {
+    const issued = ctx.deviceFlow.authCodes.code(form.get('code') ?? '');
+    if (!issued || issued.redeemed || issued.expiresAt <= Date.now() || issued.clientId.toLowerCase() !== app.def.clientId.toLowerCase()) {
+      throw new OAuthError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity, or was used already.');
+    }
+    if (form.get('redirect_uri') !== issued.redirectUri) throw new OAuthError(400, 'invalid_grant', 50148, 'The redirect URI does not match the one of the authorization request.');
+    if (pkceChallenge(form.get('code_verifier') ?? '') !== issued.codeChallenge) throw new OAuthError(400, 'invalid_grant', 50148, 'The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.');
+    const appidacr = await authenticateClient(ctx, app, form, basic.secret, tenantSegment, false);
+    issued.redeemed = true;
+    // Only OpenID scopes: signing a person in needs no Graph permission.
+    const requested = delegatedScopes(issued.scopes.join(' '));
+    const scopes = requested.permissions.length > 0 || requested.all ? consentedScopes(app, requested) : [];
+    return delegatedTokens(ctx, app, issued.user, scopes, appidacr, { ...(issued.nonce ? { nonce: issued.nonce } : {}), ...(issued.roles.length > 0 ? { roles: issued.roles } : {}) });
   }
   if (grantType === 'refresh_token') {
     const grant = ctx.deviceFlow.refreshTokens.get(form.get('refresh_token') ?? '');

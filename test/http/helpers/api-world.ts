@@ -32,8 +32,8 @@ export interface CallResult {
 
 /** The emulator, a throw-away database, the app and its HTTP server listening on 127.0.0.1:0; requests go over real HTTP. */
 /** Jobs: the mail world's mail job `support` and a notifications job `notify` sending from the support mailbox with rules/notifications.json. */
-export async function startApiWorld(options: { http?: Record<string, unknown>; groups?: RouteGroup[]; jobs?: (world: MailWorld) => JobConfig[]; notificationsFile?: string } = {}): Promise<ApiWorld> {
-  const world = await startMailWorld();
+export async function startApiWorld(options: { http?: Record<string, unknown>; groups?: RouteGroup[]; jobs?: (world: MailWorld) => JobConfig[]; notificationsFile?: string; mail?: Parameters<typeof startMailWorld>[0] } = {}): Promise<ApiWorld> {
+  const world = await startMailWorld(options.mail);
   const lines: string[] = [];
   const stream = new Writable({ write(chunk: Buffer, _e, done) { lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)); done(); } });
   const logger = createLogger({ level: 'info', format: 'json', stream });
