@@ -12,6 +12,8 @@ import { createNotificationsHandler } from './notify/index.ts';
 import { createCalendarPublishHandler, createCalendarReadHandler, createRoomSyncHandler } from './calendar/index.ts';
 import type { Store } from './store/index.ts';
 import { createTicketStore, type TicketStore } from './tickets/index.ts';
+import { createAlertsHandler } from './watch/index.ts';
+import { createProcessTraffic, type ProcessTraffic } from './metrics/index.ts';
 
 export interface App {
   readonly config: MailroomConfig;
@@ -20,6 +22,8 @@ export interface App {
   readonly clock: Clock;
   readonly tickets: TicketStore;
   readonly results: JobResults;
+  /** This process's Graph requests and token acquisitions, for /metrics. */
+  readonly traffic: ProcessTraffic;
   graphFor(connection: string, counter: GraphCallCounter): GraphClient;
   handlerFor(job: JobConfig): JobHandler<JobConfig>;
   findJob(name: string): JobConfig;
@@ -34,6 +38,7 @@ export interface AppOptions {
   clock?: Clock;
   /** Replaces the handler of a job type: how tests observe the scheduler without real mail work. */
   handlers?: Partial<Record<JobConfig['type'], JobHandler<JobConfig>>>;
+  traffic?: ProcessTraffic;
 }
 
 /**
@@ -50,6 +55,7 @@ export function createApp(options: AppOptions): App {
   const lockSeconds = Number(config.env.MAILROOM_JOB_LOCK_SECONDS ?? '60');
   const lockLifetimeMs = (Number.isFinite(lockSeconds) && lockSeconds > 0 ? lockSeconds : 60) * 1000;
   const clients = new Map<string, GraphClient>();
+  const traffic = options.traffic ?? createProcessTraffic();
 
   function graphFor(name: string, counter: GraphCallCounter): GraphClient {
     let client = clients.get(name);
@@ -57,7 +63,9 @@ export function createApp(options: AppOptions): App {
       const connection = config.connections.find((c) => c.name === name);
       if (!connection) throw new AppError('CONFIG_INVALID', `no connection named "${name}"`);
       const context = { env: config.env, baseDir: config.root, logger, store: createMongoTokenCacheStore(store) };
-      client = createGraphClient(connection, { tokenProvider: createTokenProvider(connection, context), logger, baseDir: config.root });
+      const tokenProvider = createTokenProvider(connection, context);
+      traffic.watchTokenProvider(name, tokenProvider);
+      client = createGraphClient(connection, { tokenProvider, logger, baseDir: config.root, counter: traffic.graphCounter(name) });
       clients.set(name, client);
     }
     return client.withCounter(counter);
@@ -72,6 +80,7 @@ export function createApp(options: AppOptions): App {
     'calendar-publish': createCalendarPublishHandler(laneDeps) as JobHandler<JobConfig>,
     'calendar-read': createCalendarReadHandler(laneDeps) as JobHandler<JobConfig>,
     'room-sync': createRoomSyncHandler(laneDeps) as JobHandler<JobConfig>,
+    alerts: createAlertsHandler({ store, config, results, clock }) as JobHandler<JobConfig>,
     ...options.handlers,
   };
 
@@ -88,7 +97,7 @@ export function createApp(options: AppOptions): App {
   }
 
   return {
-    config, store, logger, clock, tickets, results, graphFor, handlerFor, findJob,
+    config, store, logger, clock, tickets, results, traffic, graphFor, handlerFor, findJob,
     runJobNow(name, runOptions = {}) {
       const job = findJob(name);
       return runJobWithLock(job, handlerFor(job), { results, logger, locks, lockLifetimeMs, ...runOptions });

@@ -27,6 +27,8 @@ module.exports = {
     layer('mail/connector', ['core', 'config', 'log', 'store', 'graph', 'tickets', 'rules', 'jobs', 'mail/parse', 'mail/preprocess', 'mail/actions']),
     layer('notify', ['core', 'config', 'log', 'store', 'auth', 'graph', 'tickets', 'jobs', 'rules', 'mail/parse']),
     layer('calendar', ['core', 'config', 'log', 'store', 'auth', 'graph', 'jobs']),
+    layer('watch', ['core', 'config', 'log', 'store', 'auth', 'jobs', 'notify']),
+    layer('metrics', ['core', 'config', 'log', 'store', 'jobs', 'watch']),
     layer('scheduler', ['core', 'config', 'log', 'store', 'jobs']),
     {
       name: 'emulator-is-separate',

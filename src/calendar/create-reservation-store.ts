@@ -8,6 +8,11 @@ import { reservationContent, reservationIdFor, type ReservationInput, type RoomR
 export interface ReservationStore {
   /** Upsert by external id (a change bumps version, so the next sync writes it to Outlook). */
   upsertReservations(inputs: readonly ReservationInput[]): Promise<UpsertSummary>;
+  /**
+   * A change made in Mailroom to any reservation, also one found in Outlook (by `_id`); the next sync writes it where
+   * it can (for a meeting a user organizes: through the organizer's calendar, with delegation). Returns whether it changed.
+   */
+  changeReservation(id: string, change: Partial<Pick<RoomReservation, 'subject' | 'start' | 'end'>>): Promise<boolean>;
   /** Marks Mailroom-made reservations cancelled; the next sync deletes their events. Returns how many. */
   cancelReservations(ids: readonly string[]): Promise<number>;
   listReservations(filter?: { room?: string; source?: RoomReservation['source']; includeCancelled?: boolean }): Promise<RoomReservation[]>;
@@ -29,7 +34,14 @@ export function createReservationStore(store: Store, clock: Clock): ReservationS
           });
         }
         const organizer = input.organizer ?? null;
-        if (existing && !existing.cancelled && existing.organizer === organizer
+        if (existing?.organizerEventId && existing.organizer !== organizer) {
+          // Created in the organizer's calendar (createUserCalendarReservations): the meeting is theirs for good.
+          throw new AppError('CALENDAR_INVALID_IMPORT', `reservation ${input.externalId} was created in ${existing.organizer ?? 'its organizer'}'s calendar; its organizer cannot change to ${organizer ?? 'nobody'}`, {
+            hint: 'Cancel it and make a new reservation with the other organizer.',
+          });
+        }
+        const recurrence = input.recurrence ?? null;
+        if (existing && !existing.cancelled && existing.organizer === organizer && JSON.stringify(existing.recurrence ?? null) === JSON.stringify(recurrence)
           && JSON.stringify(reservationContent(existing)) === JSON.stringify(reservationContent(input))) {
           summary.unchanged++;
           continue;
@@ -37,20 +49,27 @@ export function createReservationStore(store: Store, clock: Clock): ReservationS
         const now = clock();
         if (existing) {
           await withStoreErrors('update reservation', () => reservations.updateOne({ _id }, {
-            $set: { subject: input.subject, start: input.start, end: input.end, organizer, cancelled: false, updatedAt: now },
+            $set: { subject: input.subject, start: input.start, end: input.end, organizer, recurrence, cancelled: false, updatedAt: now },
             $inc: { version: 1 },
           }));
           summary.updated++;
         } else {
           const doc: RoomReservation = {
             _id, room, subject: input.subject, start: input.start, end: input.end, organizer, source: 'mailroom', externalId: input.externalId,
-            version: 1, updatedAt: now, cancelled: false, eventId: null, sync: { version: 0, remoteHash: null, generation: 0, syncedAt: null },
+            version: 1, updatedAt: now, cancelled: false, eventId: null, sync: { version: 0, remoteHash: null, generation: 0, syncedAt: null }, recurrence,
           };
           await withStoreErrors('create reservation', () => reservations.insertOne(doc));
           summary.created++;
         }
       }
       return summary;
+    },
+    async changeReservation(id, change) {
+      const set = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
+      if (Object.keys(set).length === 0) return false;
+      const result = await withStoreErrors('change reservation', () =>
+        reservations.updateOne({ _id: id, cancelled: false }, { $set: { ...set, updatedAt: clock() }, $inc: { version: 1 } }));
+      return result.modifiedCount === 1;
     },
     async cancelReservations(ids) {
       if (ids.length === 0) return 0;

@@ -6,13 +6,13 @@ import { collectionNames, withStoreErrors, type Store } from '../store/index.ts'
 import { createPlanStore, type UpsertSummary } from './create-plan-store.ts';
 import { createReservationStore } from './create-reservation-store.ts';
 import { plannedItemKey, type PlannedItemInput, type PlannedItemKind } from './planned-item.ts';
-import { reservationIdFor, type ReservationInput, type RoomReservation } from './room-reservation.ts';
+import { reservationIdFor, type ReservationInput, type RoomRecurrence, type RoomReservation } from './room-reservation.ts';
 
 interface ImportDocument {
   appointments?: { id: string; title: string; resource?: string; start?: string; end?: string; customer?: string; address?: string; phone?: string; notes?: string }[];
   unavailabilities?: { id: string; resource: string; start: string; end: string; reason?: string }[];
   workingDays?: { id: string; resource: string; date: string; from?: string; to?: string; note?: string }[];
-  roomReservations?: { id: string; room: string; subject: string; start: string; end: string; organizer?: string }[];
+  roomReservations?: { id: string; room: string; subject: string; start: string; end: string; organizer?: string; recurrence?: RoomRecurrence }[];
 }
 
 export interface CalendarImport {
@@ -84,7 +84,7 @@ export async function readCalendarImport(file: string, displayName = file): Prom
   if (doc.unavailabilities) kinds.push('unavailability');
   if (doc.workingDays) kinds.push('workingDay');
   const reservations = doc.roomReservations
-    ? doc.roomReservations.map((r) => ({ externalId: r.id, room: r.room, subject: r.subject, start: new Date(r.start), end: new Date(r.end), organizer: r.organizer ?? null }))
+    ? doc.roomReservations.map((r) => ({ externalId: r.id, room: r.room, subject: r.subject, start: new Date(r.start), end: new Date(r.end), organizer: r.organizer ?? null, ...(r.recurrence ? { recurrence: r.recurrence } : {}) }))
     : null;
   return { items, kinds, reservations };
 }

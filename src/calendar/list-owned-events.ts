@@ -15,8 +15,8 @@ interface GraphEvent {
  * reads as an instant. https://learn.microsoft.com/en-us/graph/api/user-list-events
  */
 export async function listOwnedEvents(graph: GraphClient, mailboxPath: string, signal?: AbortSignal): Promise<OwnedEvent[]> {
-  // No $select: the local emulator drops expanded properties when $select is present; events are small anyway.
-  const query = `$filter=${encodeURIComponent(ownedEventsFilter)}&$expand=${encodeURIComponent(ownedPropertiesExpand)}&$top=100`;
+  // $select keeps pages small; the expanded properties come back all the same (https://learn.microsoft.com/en-us/graph/query-parameters#expand-parameter).
+  const query = `$select=id,end&$filter=${encodeURIComponent(ownedEventsFilter)}&$expand=${encodeURIComponent(ownedPropertiesExpand)}&$top=100`;
   const events: OwnedEvent[] = [];
   const options = { headers: { Prefer: 'outlook.timezone="UTC"' }, ...(signal ? { signal } : {}) };
   for await (const page of graph.paginate<GraphEvent>(`${mailboxPath}/events?${query}`, options)) {

@@ -20,8 +20,34 @@ export interface RoomReservation {
   updatedAt: Date;
   /** Cancelled in Mailroom; the next sync deletes the event, then the reservation. */
   cancelled: boolean;
+  /** The event on the room's calendar (for a user-organized meeting: the room's copy of it). */
   eventId: string | null;
   sync: ReservationSyncState;
+  /**
+   * The meeting's id across calendars: the room's copy and the organizer's event share it
+   * (https://learn.microsoft.com/en-us/graph/api/resources/event). Absent on records from before it was kept.
+   */
+  iCalUId?: string | null;
+  /**
+   * A user organizes the meeting and the room is its attendee. Only the organizer's event can be changed; the room's
+   * copy is Exchange's, updated from it. Absent = false.
+   */
+  organizerOwned?: boolean;
+  /** The organizer's own event, once known (created there by Mailroom, or found by iCalUId for delegation). */
+  organizerEventId?: string | null;
+  /** The subject is the room copy's placeholder (strict mode kept the sync out of the organizer's calendar). */
+  placeholder?: boolean;
+  /** A recurring reservation (Graph's patternedRecurrence); `start`/`end` are its first occurrence. Absent = single. */
+  recurrence?: RoomRecurrence | null;
+}
+
+/**
+ * Graph's `patternedRecurrence` as given (`pattern` type/interval/daysOfWeek…, `range` type/startDate/endDate…),
+ * https://learn.microsoft.com/en-us/graph/api/resources/patternedrecurrence. Graph validates it on write.
+ */
+export interface RoomRecurrence {
+  pattern: Record<string, unknown>;
+  range: Record<string, unknown> & { endDate?: string };
 }
 
 export interface ReservationSyncState {
@@ -41,6 +67,7 @@ export interface ReservationInput {
   start: Date;
   end: Date;
   organizer?: string | null;
+  recurrence?: RoomRecurrence | null;
 }
 
 /** What both sides are compared on: everything else (body, attendees) is Outlook's business. */

@@ -12,6 +12,8 @@ import type { RoomReservation } from './room-reservation.ts';
 import { syncRooms } from './sync-rooms.ts';
 import { createViewSyncStateStore } from './view-sync-state-store.ts';
 import { checkTimeZone } from './wall-clock.ts';
+import { claimFullRoomSync } from './claim-full-room-sync.ts';
+import { setRoomSyncStatus } from './set-room-sync-status.ts';
 
 export interface RoomSyncDeps {
   store: Store;
@@ -20,7 +22,7 @@ export interface RoomSyncDeps {
 }
 
 export interface RoomSyncOptions {
-  /** Resync: read every room calendar in full, compare both sides and repair drift. */
+  /** Resync ("Sync All"): read every room calendar in full, compare both sides and repair drift; at most every 10 minutes per job. */
   full?: boolean;
 }
 
@@ -32,6 +34,8 @@ export interface RoomSyncOptions {
 export async function runRoomSync(deps: RoomSyncDeps, job: RoomSyncJobConfig, ctx: JobHandlerContext, options: RoomSyncOptions = {}): Promise<JobHandlerResult> {
   checkTimeZone(job.timeZone);
   const now = deps.clock();
+  if (options.full) await claimFullRoomSync(deps.store, job.name, now);
+  const strict = job.userCalendarStrictMode === true;
   const rooms = await syncRooms(deps.graph, deps.store, { ...(job.roomList ? { roomList: job.roomList } : {}), ...(job.rooms ? { only: job.rooms } : {}), at: now, signal: ctx.signal });
   ctx.run.count('rooms', rooms.length);
   const states = createViewSyncStateStore(deps.store);
@@ -46,18 +50,28 @@ export async function runRoomSync(deps: RoomSyncDeps, job: RoomSyncJobConfig, ct
       const roomPath = `/users/${encodeURIComponent(room.emailAddress)}`;
       const local = await withStoreErrors('read reservations', () => reservations.find({ room: room._id }).toArray());
       const linked = new Set(local.flatMap((r) => (r.eventId === null ? [] : [r.eventId])));
-      const changes = await readRoomChanges(deps.graph, roomPath, window, moved ? null : (saved?.deltaLink ?? null), linked, ctx.signal);
+      const changes = await readRoomChanges(deps.graph, {
+        room: room._id, roomPath, window, deltaLink: moved ? null : (saved?.deltaLink ?? null), linkedIds: linked, readOrganizers: !strict, signal: ctx.signal,
+      });
       if (changes.round.restarted) ctx.run.note(`${room._id}: delta token expired; compared the whole window`);
       const actions = planRoomSync({
         reservations: local, changed: changes.changed, deleted: changes.deleted, complete: changes.round.full, window, repairDrift: options.full === true,
+        delegation: job.enableUserCalendarDelegation === true, createInUserCalendar: job.createUserCalendarReservations === true,
+        seriesSeen: changes.seriesSeen, fullSync: options.full === true,
       });
-      await applyRoomSyncActions(actions, { store: deps.store, graph: deps.graph, run: ctx.run, room: room._id, roomPath, timeZone: job.timeZone, now, signal: ctx.signal });
+      await applyRoomSyncActions(actions, {
+        store: deps.store, graph: deps.graph, run: ctx.run, room: room._id, roomName: room.displayName, roomPath, timeZone: job.timeZone, now, strict, signal: ctx.signal,
+      });
       await states.save({ kind: 'room', job: job.name, mailbox: room._id, deltaLink: changes.round.deltaLink, windowStart: window.start, windowEnd: window.end, updatedAt: deps.clock() });
+      await setRoomSyncStatus(deps.store, room._id, 'active', deps.clock());
+      ctx.run.addItem({ key: room._id, outcome: 'roomSynced', action: 'sync', status: 'active' });
       ctx.run.count('roomsSynced');
     } catch (error) {
       if (ctx.signal.aborted) throw error;
       const appError = toAppError(error);
-      ctx.run.addItem({ key: room._id, outcome: 'failed', action: 'sync', error: { code: appError.code, message: appError.message } });
+      const reason = { code: appError.code, message: appError.message };
+      await setRoomSyncStatus(deps.store, room._id, 'error', deps.clock(), reason);
+      ctx.run.addItem({ key: room._id, outcome: 'failed', action: 'sync', status: 'error', error: reason });
       ctx.run.count('failed');
     }
     ctx.onProgress({ done: index + 1, total: rooms.length, label: 'rooms' });

@@ -15,7 +15,13 @@ export interface RoomRecord {
   bookingType: string | null;
   isWheelChairAccessible: boolean | null;
   syncedAt: Date;
+  /** `pending` until a room-sync round of this room first succeeds, then `active`; `error` (with `syncError`) after a failed one. */
+  syncStatus?: RoomSyncStatus;
+  syncError?: { code: string; message: string } | null;
+  syncStatusAt?: Date;
 }
+
+export type RoomSyncStatus = 'pending' | 'active' | 'error';
 
 interface GraphRoom {
   id: string;
@@ -51,6 +57,13 @@ export async function syncRooms(graph: GraphClient, store: Store, options: { roo
     }
   }
   const collection = store.collection<RoomRecord>(collectionNames.rooms);
-  for (const room of rooms) await withStoreErrors('save room', () => collection.replaceOne({ _id: room._id }, room, { upsert: true }));
+  // The Places fields are Graph's; the sync status is ours and starts as pending for a room seen the first time.
+  for (const room of rooms) {
+    const { _id, ...fields } = room;
+    await withStoreErrors('save room', () => collection.updateOne({ _id }, {
+      $set: fields, $setOnInsert: { syncStatus: 'pending', syncError: null, syncStatusAt: options.at },
+    }, { upsert: true }));
+  }
   return rooms;
 }
+

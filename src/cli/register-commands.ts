@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliDeps } from './cli-deps.ts';
+import { registerHealthCommands } from './commands/health-commands.ts';
 import { registerConfigCommands } from './commands/config-commands.ts';
 import { registerConnectionCommands } from './commands/connection-commands.ts';
 import { registerEmulatorCommands } from './commands/emulator-commands.ts';
@@ -21,4 +22,5 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerCalendarCommands(program, deps);
   registerServiceCommands(program, deps);
   registerEmulatorCommands(program, deps);
+  registerHealthCommands(program, deps);
 }

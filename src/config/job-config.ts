@@ -69,8 +69,41 @@ export interface RoomSyncJobConfig extends JobBase {
   timeZone: string;
   daysBack: number;
   daysAhead: number;
+  /** Update and cancel reservations a user organizes through the organizer's own calendar. Absent = false. */
+  enableUserCalendarDelegation?: boolean;
+  /** Never read a user's calendar; fields only the organizer's copy has are placeholders. Absent = false. */
+  userCalendarStrictMode?: boolean;
+  /** Create new reservations that have an organizer in the organizer's calendar, the room as resource attendee. Absent = false. */
+  createUserCalendarReservations?: boolean;
 }
 
 export type CalendarJobConfig = CalendarPublishJobConfig | CalendarReadJobConfig | RoomSyncJobConfig;
 
-export type JobConfig = MailJobConfig | NotificationsJobConfig | CalendarJobConfig;
+export type JobConfig = MailJobConfig | NotificationsJobConfig | CalendarJobConfig | AlertsJobConfig;
+
+/** Per watched job: alerts about it switched off or tuned. */
+export interface AlertsJobOverride {
+  enabled: boolean;
+  failedRuns?: number;
+  silentAfter?: string;
+}
+
+/** Watches jobs, credentials, sign-ins, push subscriptions and the quarantine; mails administrators through the outbox. */
+export interface AlertsJobConfig extends JobBase {
+  type: 'alerts';
+  recipients: string[];
+  /** A duration ("1 day"): an active condition is mailed again this long after its last mail; null: never. */
+  repeatEvery: string | null;
+  /** A condition back within this time of its last mail is not mailed again (flapping). */
+  quietPeriod: string;
+  maxMailsPerHour: number;
+  rules: {
+    jobFailing: { enabled: boolean; failedRuns: number };
+    jobSilent: { enabled: boolean; after: string };
+    credentialExpiry: { enabled: boolean; warnDays: number; criticalDays: number };
+    delegatedSignIn: { enabled: boolean };
+    pushSubscriptions: { enabled: boolean };
+    quarantine: { enabled: boolean; threshold: number; window: string };
+  };
+  jobs: Record<string, AlertsJobOverride>;
+}

@@ -7,6 +7,7 @@ import { parseSchedule } from './check-schedule.ts';
 import { readJsonFile } from './read-json-file.ts';
 import type { Environment } from './read-environment.ts';
 import { validateWithSchema } from './schema-registry.ts';
+import { withAlertsDefaults } from './alerts-job-defaults.ts';
 
 export interface MailroomConfig {
   /** The project folder holding schedules/ and rules/; relative paths in config resolve against it. */
@@ -106,6 +107,7 @@ const jobDefaults: Record<string, (raw: Record<string, unknown>, file: string) =
   'calendar-publish': withCalendarPublishDefaults,
   'calendar-read': withCalendarReadDefaults,
   'room-sync': withRoomSyncDefaults,
+  alerts: withAlertsDefaults,
 };
 
 /**

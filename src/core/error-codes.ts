@@ -59,6 +59,7 @@ export const errorCodes = {
   TICKET_NOT_FOUND: { retry: 'permanent', exit: 2, description: 'No ticket has that number.' },
   NOTIFY_FAILED: { retry: 'later', exit: 1, description: 'A notification could not be sent.' },
   CALENDAR_INVALID_IMPORT: { retry: 'permanent', exit: 2, description: 'A calendar import file is invalid.' },
+  CALENDAR_FULL_SYNC_TOO_SOON: { retry: 'later', exit: 1, description: 'A full room sync started less than 10 minutes ago.' },
   EMULATOR_START_FAILED: { retry: 'permanent', exit: 1, description: 'The Graph emulator could not start.' },
   EMULATOR_NOT_RUNNING: { retry: 'permanent', exit: 1, description: 'A connection to the emulator finds no state file of a running emulator.' },
   INTERNAL: { retry: 'permanent', exit: 1, description: 'A bug: an unexpected error.' },

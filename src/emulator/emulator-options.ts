@@ -29,6 +29,12 @@ export interface EmulatorOptions {
   syncStatesPerFolder?: number;
   /** The `interval` the device-code endpoint tells clients to poll at, in seconds (Entra: 5; may be fractional). */
   deviceCodeIntervalSeconds?: number;
+  /**
+   * How long after a send its copy appears in Sent Items, in ms (default 0: at once). Exchange stores the copy only
+   * once the mail has gone out (https://learn.microsoft.com/en-us/graph/outlook-immutable-id); clients must not
+   * count on finding it right away. Changeable at run time with `PUT /_emulator/mail/settings`.
+   */
+  sentItemsDelayMs?: number;
 }
 
 export interface RunningEmulator {

@@ -19,6 +19,7 @@ import { RequestStats } from './limits/request-stats.ts';
 import { assertValidTenant, loadTenantFile } from './load-tenant.ts';
 import { SubscriptionService } from './graph/subscription-service.ts';
 import { TenantState } from './state/tenant-state.ts';
+import { SentItemsQueue } from './state/sent-items-queue.ts';
 import { ensureTlsMaterial, writeAtomically } from './tls-certificates.ts';
 
 const DEFAULT_TENANT_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/tenants/demo.json');
@@ -53,6 +54,7 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
     syncStatesRetained: options.syncStatesPerFolder ?? 1000,
     epoch: randomBytes(6).toString('hex'),
     subscriptions: new SubscriptionService(tls.caPem, () => state.definition.tenantId),
+    sentItems: new SentItemsQueue(options.sentItemsDelayMs ?? 0),
   };
   const reset = async (): Promise<void> => {
     state = await buildState(options);
@@ -63,6 +65,7 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
     env.faults.clear();
     env.throttle.reset();
     env.subscriptions.clear();
+    env.sentItems.clear();
   };
   const handler = createRequestHandler({
     env,
@@ -106,6 +109,7 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
         server.close(() => resolve());
         server.closeAllConnections();
         void env.subscriptions.close();
+        env.sentItems.clear();
       }),
   };
 }

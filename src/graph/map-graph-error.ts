@@ -39,7 +39,8 @@ function envelope(body: unknown): { code?: string; message?: string; requestId?:
 export function roleFamilyForPath(path: string): { read: string[]; needed: string } | undefined {
   const p = path.toLowerCase();
   if (/^\/users\/[^/]+\/(messages|mailfolders|sendmail|mailboxsettings)/.test(p)) {
-    return p.includes('/sendmail') ? { read: ['Mail.Send'], needed: 'Mail.Send' } : { read: ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic', 'Mail.ReadBasic.All'], needed: 'Mail.ReadWrite' };
+    // sendMail, and sending a draft by id (`…/messages/{id}/send`), need Mail.Send.
+    return p.includes('/sendmail') || /\/messages\/[^/?]+\/send(\?|$)/.test(p) ? { read: ['Mail.Send'], needed: 'Mail.Send' } : { read: ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic', 'Mail.ReadBasic.All'], needed: 'Mail.ReadWrite' };
   }
   if (/^\/users\/[^/]+\/(events|calendar|calendars|calendarview)/.test(p)) return { read: ['Calendars.Read', 'Calendars.ReadWrite'], needed: 'Calendars.ReadWrite' };
   if (p.startsWith('/places')) return { read: ['Place.Read.All'], needed: 'Place.Read.All' };

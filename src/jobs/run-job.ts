@@ -20,12 +20,16 @@ export async function runJob<J extends { name: string; type: string }>(job: J, h
   const run = await options.results.start(job.name, job.type, options.worker ?? null);
   const graphCalls = { requests: 0, operations: 0, byStatus: {} as Record<string, number> };
   const signal = options.signal ?? new AbortController().signal;
-  const logger = options.logger.child({ job: job.name, run: run.id });
-  logger.info(`job ${job.name} started`);
+  // Every line of the run names job, run and (where the job has one) mailbox; handlers log through this child.
+  const mailbox = (job as { mailbox?: unknown }).mailbox;
+  const logger = options.logger.child({ job: job.name, run: run.id, ...(typeof mailbox === 'string' ? { mailbox } : {}) });
+  const started = Date.now();
+  logger.debug(`job ${job.name} started`);
+  const summary = (record: JobRunRecord) => ({ status: record.status, durationMs: Date.now() - started, counts: record.counts, graphRequests: graphCalls.requests, graphOperations: graphCalls.operations });
   try {
     const result = await handler(job, { run, signal, logger, graphCalls, onProgress: options.onProgress ?? (() => undefined) });
     const record = await run.finish({ ...(result?.status ? { status: result.status } : {}), graph: { requests: graphCalls.requests, operations: graphCalls.operations } });
-    logger.info(`job ${job.name} ${record.status}`, { counts: record.counts, graphRequests: graphCalls.requests });
+    logger.info(`job ${job.name} ${record.status}`, summary(record));
     return record;
   } catch (error) {
     const appError = toAppError(error);
@@ -35,7 +39,8 @@ export async function runJob<J extends { name: string; type: string }>(job: J, h
       error: { code: appError.code, message: appError.message, ...(appError.hint ? { hint: appError.hint } : {}) },
       graph: { requests: graphCalls.requests, operations: graphCalls.operations },
     });
-    logger.error(`job ${job.name} ${record.status}: ${appError.message}`, { code: appError.code });
+    // The one summary line of a failed run, at error level so a failed run stands out.
+    logger[record.status === 'failed' ? 'error' : 'info'](`job ${job.name} ${record.status}: ${appError.message}`, { ...summary(record), code: appError.code });
     return record;
   }
 }

@@ -1,8 +1,8 @@
 import type { Clock } from '../core/index.ts';
 import { collectionNames, insertOnce, withStoreErrors, type Store } from '../store/index.ts';
-import type { OutboxEntry, OutboxStatus } from './notification-types.ts';
+import type { OutboxDraft, OutboxEntry, OutboxStatus } from './notification-types.ts';
 
-export type NewOutboxEntry = Omit<OutboxEntry, 'attempts' | 'leaseUntil' | 'via' | 'lastError' | 'createdAt' | 'updatedAt' | 'sentAt'>;
+export type NewOutboxEntry = Omit<OutboxEntry, 'attempts' | 'leaseUntil' | 'via' | 'draft' | 'lastError' | 'createdAt' | 'updatedAt' | 'sentAt'>;
 
 export interface ListOutboxQuery {
   status?: OutboxStatus;
@@ -22,6 +22,8 @@ export interface Outbox {
    * sender's), marking it `sending` under a lease so a concurrent run leaves it alone.
    */
   claimNext(leaseMs: number, via: { connection: string; mailbox: string }): Promise<OutboxEntry | null>;
+  /** Remembers the draft a claimed entry is sent as, before it is sent (so a restart sends that draft, never a new one). */
+  recordDraft(id: string, draft: OutboxDraft): Promise<void>;
   markSent(id: string): Promise<void>;
   retryLater(id: string, notBefore: Date, error: { code: string; message: string }): Promise<void>;
   markFailed(id: string, error: { code: string; message: string }): Promise<void>;
@@ -37,7 +39,7 @@ export function createOutbox(store: Store, clock: Clock): Outbox {
     async queue(entry) {
       const now = clock();
       return insertOnce(outbox, { _id: entry._id }, () => ({
-        ...entry, attempts: 0, leaseUntil: null, via: [], lastError: null, createdAt: now, updatedAt: now, sentAt: null,
+        ...entry, attempts: 0, leaseUntil: null, via: [], draft: null, lastError: null, createdAt: now, updatedAt: now, sentAt: null,
       }), 'outbox entry').then(({ doc, created }) => ({ entry: doc, created }));
     },
 
@@ -60,6 +62,12 @@ export function createOutbox(store: Store, clock: Clock): Outbox {
           { $set: { status: 'sending', leaseUntil: new Date(now.getTime() + leaseMs), updatedAt: now }, $inc: { attempts: 1 }, $addToSet: { via } },
           { sort: { notBefore: 1 }, returnDocument: 'after' },
         ),
+      );
+    },
+
+    async recordDraft(id, draft) {
+      await withStoreErrors('record notification draft', () =>
+        outbox.updateOne({ _id: id }, { $set: { draft, updatedAt: clock() } }),
       );
     },
 

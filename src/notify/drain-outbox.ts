@@ -1,17 +1,13 @@
-import { AppError, isAppError, toAppError, type Clock } from '../core/index.ts';
-import { escapeODataString, type GraphClient } from '../graph/index.ts';
+import { isAppError, toAppError, type AppError, type Clock } from '../core/index.ts';
+import type { GraphClient } from '../graph/index.ts';
 import type { JobRun } from '../jobs/index.ts';
 import type { Logger } from '../log/index.ts';
 import { collectionNames, withStoreErrors, type Store } from '../store/index.ts';
-import { buildMimeMessage } from './build-mime-message.ts';
 import type { Outbox } from './create-outbox.ts';
 import type { OutboxEntry } from './notification-types.ts';
+import { sendNotification, type DeliveryHooks } from './send-notification.ts';
 
-/** Points where a test can stop the process (SIGKILL) to prove a restart sends exactly once. */
-export interface DeliveryHooks {
-  beforeSend?(entry: OutboxEntry): void | Promise<void>;
-  afterSend?(entry: OutboxEntry): void | Promise<void>;
-}
+export type { DeliveryHooks } from './send-notification.ts';
 
 export interface DrainContext {
   store: Store;
@@ -27,7 +23,7 @@ export interface DrainContext {
   hooks?: DeliveryHooks;
 }
 
-/** Longer than one sendMail call can take with its own 429 retries, so a live claim is never taken over. */
+/** Longer than one create + send can take with its own 429 retries, so a live claim is never taken over. */
 const leaseMs = 10 * 60_000;
 const maxRetryDelayMs = 3_600_000;
 
@@ -36,32 +32,10 @@ function retryDelay(attempts: number, baseMs: number, retryAfterMs: number | und
   return Math.max(backoff, retryAfterMs ?? 0);
 }
 
-/** Whether an earlier claim of this entry may have handed the mail to Graph: then Sent Items has the last word. */
-async function findInSentItems(context: DrainContext, entry: OutboxEntry): Promise<boolean> {
-  const filter = encodeURIComponent(`internetMessageId eq '${escapeODataString(entry.internetMessageId)}'`);
-  for (const via of entry.via) {
-    const graph = context.graphFor(via.connection);
-    let found: { value: { id: string }[] };
-    try {
-      found = await graph.get<{ value: { id: string }[] }>(
-        `/users/${encodeURIComponent(via.mailbox)}/mailFolders/sentitems/messages?$filter=${filter}&$select=id&$top=1`,
-        { signal: context.signal },
-      );
-    } catch (error) {
-      const cause = toAppError(error, 'GRAPH_ERROR');
-      if (cause.code === 'JOB_ABORTED') throw cause;
-      throw new AppError(cause.code, `looking for ${entry.internetMessageId} in Sent Items of ${via.mailbox} before sending again: ${cause.message}`, {
-        cause, retry: cause.retry, details: cause.details, ...(cause.retryAfterMs === undefined ? {} : { retryAfterMs: cause.retryAfterMs }),
-        hint: 'A notification is sent again only after Sent Items shows it was not sent; the application needs Mail.ReadBasic.All, Mail.Read or Mail.ReadWrite on the sender mailbox for that check.',
-      });
-    }
-    if (found.value.length > 0) return true;
-  }
-  return false;
-}
-
 /** A reply to what we send must thread into the ticket: the mail connector looks its In-Reply-To up here. */
 async function rememberMessageId(context: DrainContext, entry: OutboxEntry): Promise<void> {
+  // Alert mail (ticket number 0, src/watch) belongs to no ticket: a reply to it must not thread into one.
+  if (entry.ticketNumber <= 0) return;
   const id = entry.internetMessageId.replace(/^<|>$/g, '');
   await withStoreErrors('remember sent message id', () =>
     context.store.collection<{ _id: string; ticketNumber: number; source: string; at: Date }>(collectionNames.knownMessages).updateOne(
@@ -72,39 +46,11 @@ async function rememberMessageId(context: DrainContext, entry: OutboxEntry): Pro
   );
 }
 
-async function sendEntry(context: DrainContext, entry: OutboxEntry): Promise<void> {
-  const mime = buildMimeMessage({
-    from: context.sender.mailbox,
-    to: { address: entry.to, name: entry.toName },
-    subject: entry.subject,
-    html: entry.html,
-    text: entry.text,
-    messageId: entry.internetMessageId,
-    inReplyTo: entry.inReplyTo,
-    date: context.clock(),
-    headers: [
-      // RFC 3834: tells auto-responders (and our own mail lane) not to answer.
-      { name: 'Auto-Submitted', value: 'auto-generated' },
-      // Exchange and Outlook: no out-of-office or other auto-replies to this.
-      { name: 'X-Auto-Response-Suppress', value: 'All' },
-      { name: 'X-Mailroom-Ticket', value: String(entry.ticketNumber) },
-      { name: 'X-Mailroom-Notification', value: `${entry.rule}; ${entry.eventId}` },
-    ],
-  });
-  // MIME mode: the body is the base64 MIME with Content-Type text/plain; a copy is saved to Sent Items.
-  // https://learn.microsoft.com/en-us/graph/api/user-sendmail
-  await context.graphFor(context.sender.connection).post(
-    `/users/${encodeURIComponent(context.sender.mailbox)}/sendMail`,
-    Buffer.from(mime, 'utf8').toString('base64'),
-    { headers: { 'Content-Type': 'text/plain' }, signal: context.signal },
-  );
-}
-
-function recordSent(context: DrainContext, entry: OutboxEntry, recovered: boolean): void {
+function recordSent(context: DrainContext, entry: OutboxEntry, note: string | undefined): void {
   context.run.count('sent');
   context.run.addItem({
     key: entry._id, outcome: 'sent', rule: entry.rule, target: `#${entry.ticketNumber}`, recipient: entry.to, subject: entry.subject,
-    internetMessageId: entry.internetMessageId, attempts: entry.attempts, ...(recovered ? { note: 'found in Sent Items; not sent again' } : {}),
+    internetMessageId: entry.internetMessageId, attempts: entry.attempts, ...(note === undefined ? {} : { note }),
   });
 }
 
@@ -124,9 +70,10 @@ async function handleFailure(context: DrainContext, entry: OutboxEntry, error: A
 }
 
 /**
- * Sends what the outbox holds, one claimed entry at a time. Never twice: an entry whose earlier claim may have
- * reached Graph (a timeout, a lost response, a crash after the request) is looked up in Sent Items by our own
- * Message-ID before it is sent again; a failed lookup postpones the entry rather than risk a duplicate.
+ * Sends what the outbox holds, one claimed entry at a time. Never twice: each entry goes out as a draft sent by id
+ * (see sendNotification), so an entry whose earlier claim may have reached Graph (a timeout, a lost response, a crash
+ * after the request) is finished with that same draft, which Graph sends at most once; a failed check postpones the
+ * entry rather than risk a duplicate.
  */
 export async function drainOutbox(context: DrainContext): Promise<void> {
   for (let sent = 0; sent < context.limits.sendsPerRun; sent += 1) {
@@ -134,26 +81,20 @@ export async function drainOutbox(context: DrainContext): Promise<void> {
     const entry = await context.outbox.claimNext(leaseMs, context.sender);
     if (!entry) return;
     try {
-      if (entry.attempts > 1 && (await findInSentItems(context, entry))) {
-        await rememberMessageId(context, entry);
-        await context.outbox.markSent(entry._id);
-        recordSent(context, entry, true);
-        continue;
-      }
       await rememberMessageId(context, entry);
-      await context.hooks?.beforeSend?.(entry);
-      await sendEntry(context, entry);
-      await context.hooks?.afterSend?.(entry);
+      const outcome = await sendNotification({
+        outbox: context.outbox, graphFor: context.graphFor, sender: context.sender, date: context.clock(), signal: context.signal,
+        ...(context.hooks ? { hooks: context.hooks } : {}),
+      }, entry);
       await context.outbox.markSent(entry._id);
-      recordSent(context, entry, false);
+      recordSent(context, entry, outcome.sent === 'before' ? outcome.note : undefined);
     } catch (error) {
       const appError = toAppError(error, 'NOTIFY_FAILED');
       if (isAppError(error, 'JOB_ABORTED') || appError.code.startsWith('STORE_')) {
-        // Leave the claim to expire: the next run looks in Sent Items first, so an abort mid-request cannot double-send.
+        // Leave the claim to expire: the next run finishes the same draft, so an abort mid-request cannot double-send.
         throw error;
       }
       await handleFailure(context, entry, appError);
     }
   }
 }
-

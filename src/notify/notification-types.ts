@@ -62,6 +62,13 @@ export interface NotificationLimits {
   sendsPerRun: number;
 }
 
+/** Where a notification's draft lives: the connection and mailbox it was created through, and its immutable id. */
+export interface OutboxDraft {
+  connection: string;
+  mailbox: string;
+  id: string;
+}
+
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
 
 export type SuppressionReason = 'auto-generated' | 'own-mailbox' | 'rate-limited' | 'invalid-address' | 'author';
@@ -93,8 +100,13 @@ export interface OutboxEntry {
   notBefore: Date;
   /** While `sending`: after this a crashed sender's claim may be taken over. */
   leaseUntil: Date | null;
-  /** Every connection + mailbox a claim sent through: where Sent Items is searched before a resend. */
+  /** Every connection + mailbox a claim sent through: where Drafts (and, for older entries, Sent Items) are searched before a resend. */
   via: { connection: string; mailbox: string }[];
+  /**
+   * The draft this notification is sent as, once created (its immutable id). Sending a draft by id cannot mail twice:
+   * a sent draft is no draft any more. Absent on entries queued before drafts were used, and until the create answered.
+   */
+  draft?: OutboxDraft | null;
   lastError: { code: string; message: string } | null;
   createdAt: Date;
   updatedAt: Date;

@@ -10,6 +10,7 @@ export const agendaJobNames: Record<JobConfig['type'], string> = {
   'calendar-publish': 'calendar.publish',
   'calendar-read': 'calendar.read',
   'room-sync': 'rooms.sync',
+  alerts: 'alerts.evaluate',
 };
 
 export interface AgendaJobData {

@@ -2,3 +2,4 @@ export { createScheduler, type Scheduler, type SchedulerOptions } from './create
 export { reconcileSchedules, isEffectivelyEnabled, type ReconcileResult } from './reconcile-schedules.ts';
 export { readJobOverrides, setJobOverride } from './job-overrides.ts';
 export { agendaJobNames } from './agenda-job-names.ts';
+export { describeJobs, describeTarget, type JobDescription, type DescribeJobsHost } from './describe-jobs.ts';

@@ -15,6 +15,10 @@ export const collectionNames = {
   /** One document per job while a run of it goes on anywhere: the lease that keeps two runs of a job apart. */
   jobLocks: 'job_locks',
   outbox: 'outbox',
+  /** One document per alert condition the alerts job has seen, with its mail state. */
+  alerts: 'alerts',
+  /** Conditions other modules report to the alerts job (push subscriptions). */
+  alertSignals: 'alert_signals',
   tokenCache: 'token_cache',
   appointments: 'appointments',
   calendarEvents: 'calendar_events',

@@ -31,6 +31,8 @@ export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.knownMessages, key: { ticketNumber: 1 }, name: 'ticket' },
   { collection: c.jobRuns, key: { job: 1, startedAt: -1 }, name: 'job_started' },
   { collection: c.jobRuns, key: { startedAt: -1 }, name: 'started' },
+  // /metrics reads the runs ended since its last scrape.
+  { collection: c.jobRuns, key: { endedAt: -1 }, name: 'ended' },
   { collection: c.outbox, key: { status: 1, notBefore: 1 }, name: 'status_not_before' },
   { collection: c.outbox, key: { eventId: 1, rule: 1 }, name: 'event_rule' },
   { collection: c.outbox, key: { to: 1, createdAt: 1 }, name: 'to_created' },

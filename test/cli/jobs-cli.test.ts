@@ -118,7 +118,7 @@ test('three concurrent `jobs run --wait` of one job run one after another, never
 
 test('a run whose process was killed shows as interrupted once its lock lapsed, and prune removes it', async (t) => {
   const { db, project, env } = await sharedProject(t, 40, 100);
-  const running = startCli(['jobs', 'run', 'support'], { cwd: project, env: { ...env, MAILROOM_JOB_LOCK_SECONDS: '3' } });
+  const running = startCli(['jobs', 'run', 'support'], { cwd: project, env: { ...env, MAILROOM_JOB_LOCK_SECONDS: '3', LOG_LEVEL: 'debug' } });
   t.teardown(() => void running.child.kill('SIGKILL'));
   await running.waitForLine(/"message":"job support started"/);
   running.child.kill('SIGKILL');

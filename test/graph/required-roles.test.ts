@@ -16,7 +16,7 @@ test('mail jobs need Mail.Send when notifications are on or the job sends mail',
   t.false(requiredRoles([job('inbox', 'mail')], { lookupPrincipalName: false, notificationsOn: false }).some((n) => n.role === 'Mail.Send'));
 });
 
-test('a notifications job needs Mail.Send; a calendar job resolving users by mail needs User.Read.All', (t) => {
+test('a notifications job needs Mail.Send and Mail.ReadWrite (its drafts); a calendar job resolving users by mail needs User.Read.All', (t) => {
   const needs = requiredRoles([job('notify', 'notifications'), job('cal', 'calendar-publish', { lookupPrincipalName: true })], { lookupPrincipalName: false, notificationsOn: false });
-  t.deepEqual(needs.map((n) => `${n.role}:${n.job}`), ['Mail.Send:notify', 'Calendars.ReadWrite:cal', 'User.Read.All:cal']);
+  t.deepEqual(needs.map((n) => `${n.role}:${n.job}`), ['Mail.Send:notify', 'Mail.ReadWrite:notify', 'Calendars.ReadWrite:cal', 'User.Read.All:cal']);
 });

@@ -25,8 +25,10 @@ test('a new ticket yields exactly one acknowledgement to the requester, with the
   t.is(header('X-Auto-Response-Suppress'), 'All');
   t.is(header('In-Reply-To'), '<req-1@fabrikam.example>');
 
-  // What we sent is in Sent Items under our own Message-ID, and remembered for threading replies.
+  // What we sent is in Sent Items under our own Message-ID (once the held-back copy is stored), and remembered for threading replies.
   const [entry] = await world.outbox.list();
+  t.deepEqual(await world.control.list(supportMailbox, 'Sent Items'), [], 'the copy is late');
+  t.is(await world.flushSentItems(), 1);
   t.is(entry!.status, 'sent');
   t.is(mail!.internetMessageId, entry!.internetMessageId);
   const sentItems = await world.control.list(supportMailbox, 'Sent Items');
@@ -40,11 +42,12 @@ test('a new ticket yields exactly one acknowledgement to the requester, with the
   t.is((await world.sent()).length, 1);
 });
 
-test('a 503 from sendMail is retried with backoff and the mail goes out once', async (t) => {
+test('a 503 creating the draft is retried with backoff; a 503 sending the draft is resent at once, since a draft goes out only once', async (t) => {
   const world = await startNotifyWorld();
   t.teardown(() => world.close());
   await world.tickets.createTicket({ createdFrom: 'mail:2', requester: ann, subject: 'VPN drops', description: 'Every hour.', source: mailSource() });
-  await world.control.fault({ method: 'POST', path: '/sendMail$', status: 503, count: 1 });
+  // Creating a draft is not idempotent (a resend would make a second draft): the client leaves it to the next claim.
+  await world.control.fault({ method: 'POST', path: '/mailFolders/drafts/messages$', status: 503, count: 1 });
 
   const first = await world.run();
   t.is(first.counts.sent ?? 0, 0);
@@ -58,12 +61,16 @@ test('a 503 from sendMail is retried with backoff and the mail goes out once', a
   const tooEarly = await world.run();
   t.is(tooEarly.counts.sent ?? 0, 0, 'nothing is retried before notBefore');
 
+  // Sending a draft by id is safe to repeat, so the client resends it after a 503 within the same claim.
+  await world.control.fault({ method: 'POST', path: '/send$', status: 503, count: 2 });
   world.clock.advance(5 * 60_000);
   const second = await world.run();
   t.is(second.counts.sent, 1);
   t.is((await world.sent()).length, 1);
   const [done] = await world.outbox.list();
   t.is(done!.attempts, 2);
+  t.truthy(done!.draft?.id, 'the draft it was sent as is recorded');
+  t.deepEqual(await world.control.list(supportMailbox, 'Drafts'), []);
 });
 
 test('a notification that keeps failing is given up after maxAttempts and recorded as failed', async (t) => {
@@ -75,7 +82,7 @@ test('a notification that keeps failing is given up after maxAttempts and record
   });
   t.teardown(() => world.close());
   await world.tickets.createTicket({ createdFrom: 'mail:3', requester: ann, subject: 'Broken', description: 'x', source: mailSource() });
-  await world.control.fault({ method: 'POST', path: '/sendMail$', status: 503, count: 5 });
+  await world.control.fault({ method: 'POST', path: '/mailFolders/drafts/messages$', status: 503, count: 5 });
   await world.run();
   world.clock.advance(10 * 60_000);
   const last = await world.run();
@@ -149,33 +156,79 @@ test('more than the hourly limit to one recipient is suppressed as rate-limited'
   t.is((await world.sent()).length, 3);
 });
 
-test('a resend waits for the Sent Items check: a failed check postpones it, a forbidden check gives it up, never sends unchecked', async (t) => {
+test('a resend waits for the Drafts check: a failed check postpones it, a forbidden check gives it up, never sends unchecked', async (t) => {
   const world = await startNotifyWorld();
   t.teardown(() => world.close());
   await world.tickets.createTicket({ createdFrom: 'mail:chk1', requester: ann, subject: 'First', description: 'x', source: mailSource() });
-  await world.control.fault({ method: 'POST', path: '/sendMail$', status: 503, count: 1 });
+  await world.control.fault({ method: 'POST', path: '/mailFolders/drafts/messages$', status: 503, count: 1 });
   await world.run();
 
   world.clock.advance(5 * 60_000);
   // The client retries a GET on 503 by itself (five sends); all of them fail here.
-  await world.control.fault({ method: 'GET', path: '/mailFolders/sentitems/messages', status: 503, count: 5 });
+  await world.control.fault({ method: 'GET', path: '/mailFolders/drafts/messages', status: 503, count: 5 });
   const postponed = await world.run();
   t.is(postponed.counts.sent ?? 0, 0);
   t.is(postponed.counts.retrying, 1);
-  t.is((await world.sent()).length, 0, 'not sent while it is unknown whether it was');
+  t.is((await world.sent()).length, 0, 'not sent while it is unknown whether a draft exists');
 
   world.clock.advance(10 * 60_000);
   t.is((await world.run()).counts.sent, 1, 'sent once the check succeeds');
 
   await world.tickets.createTicket({ createdFrom: 'mail:chk2', requester: { address: 'bo@fabrikam.example', name: 'Bo' }, subject: 'Second', description: 'x', source: mailSource() });
-  await world.control.fault({ method: 'POST', path: '/sendMail$', status: 503, count: 1 });
+  await world.control.fault({ method: 'POST', path: '/mailFolders/drafts/messages$', status: 503, count: 1 });
   await world.run();
   world.clock.advance(5 * 60_000);
-  await world.control.fault({ method: 'GET', path: '/mailFolders/sentitems/messages', status: 403, count: 1 });
+  await world.control.fault({ method: 'GET', path: '/mailFolders/drafts/messages', status: 403, count: 1 });
   const forbidden = await world.run();
   t.is(forbidden.counts.failed, 1);
   const failed = forbidden.items.find((i) => i.outcome === 'failed');
   t.is(failed?.recipient, 'bo@fabrikam.example');
-  t.regex(String(failed?.error?.message), /Sent Items/);
+  t.regex(String(failed?.error?.message), /Drafts/);
   t.is((await world.sent()).length, 1);
+});
+
+test('lost answers: a draft created but its answer lost is found in Drafts and sent; a send whose answer was lost is not sent again', async (t) => {
+  const world = await startNotifyWorld();
+  t.teardown(() => world.close());
+  await world.tickets.createTicket({ createdFrom: 'mail:lost1', requester: ann, subject: 'Lost create', description: 'x', source: mailSource() });
+  // The draft is made, the client hears 504 (and does not resend a create).
+  await world.control.fault({ method: 'POST', path: '/mailFolders/drafts/messages$', status: 504, count: 1, afterEffect: true });
+  const first = await world.run();
+  t.is(first.counts.retrying, 1);
+  t.is((await world.control.list(supportMailbox, 'Drafts')).length, 1, 'the draft exists though the client never saw it');
+  t.is((await world.sent()).length, 0);
+  world.clock.advance(5 * 60_000);
+  const second = await world.run();
+  t.is(second.counts.sent, 1);
+  t.is((await world.sent()).length, 1);
+  t.deepEqual(await world.control.list(supportMailbox, 'Drafts'), [], 'that draft was sent, no second one made');
+
+  await world.tickets.createTicket({ createdFrom: 'mail:lost2', requester: { address: 'bo@fabrikam.example', name: 'Bo' }, subject: 'Lost send', description: 'x', source: mailSource() });
+  // The mail goes out, the client hears 504 and resends the send by id: the draft is gone, nothing goes out twice.
+  await world.control.fault({ method: 'POST', path: '/send$', status: 504, count: 1, afterEffect: true });
+  const third = await world.run();
+  t.is(third.counts.sent, 1);
+  t.regex(String(third.items.find((i) => i.recipient === 'bo@fabrikam.example')?.note), /sent already/);
+  t.is((await world.run()).counts.sent ?? 0, 0);
+  const sent = await world.sent();
+  t.is(sent.length, 2);
+  t.is(sent.filter((m) => m.subject.includes('Lost send')).length, 1, 'never twice');
+  t.is(await world.flushSentItems(), 2);
+});
+
+test('an entry queued before drafts were used, whose sendMail reached Graph, is found in Sent Items and not sent again', async (t) => {
+  const world = await startNotifyWorld();
+  t.teardown(() => world.close());
+  await world.tickets.createTicket({ createdFrom: 'mail:legacy', requester: ann, subject: 'Old entry', description: 'x', source: mailSource() });
+  await world.run({ hooks: { beforeSend: () => { throw new Error('stop before anything reaches Graph'); } } });
+  const [entry] = await world.outbox.list();
+  // What the earlier version left: no draft field, a claim through the support mailbox, the mail in Sent Items.
+  await world.db.store.collection('outbox').updateOne({ _id: entry!._id } as never, { $unset: { draft: '' }, $set: { status: 'sending', leaseUntil: world.clock() } });
+  await world.control.deliver(supportMailbox, `From: ${supportMailbox}\r\nTo: ${ann.address}\r\nSubject: ${entry!.subject}\r\nMessage-ID: ${entry!.internetMessageId}\r\n\r\nhello\r\n`, 'Sent Items');
+
+  const run = await world.run();
+  t.is(run.counts.sent, 1);
+  t.regex(String(run.items[0]?.note), /found in Sent Items/);
+  t.is((await world.sent()).length, 0, 'nothing sent again');
+  t.deepEqual(await world.control.list(supportMailbox, 'Drafts'), []);
 });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppError, systemClock } from '../../core/index.ts';
-import { createRoomSyncHandler, importCalendarPlan, listCalendarEvents, readCalendarImport } from '../../calendar/index.ts';
+import { createRoomSyncHandler, importCalendarPlan, listCalendarEvents, listRooms, readCalendarImport, type RoomRecord } from '../../calendar/index.ts';
 import type { RoomSyncJobConfig } from '../../config/job-config.ts';
 import { runJob, type JobHandler } from '../../jobs/index.ts';
 import type { Store } from '../../store/index.ts';
@@ -13,6 +13,24 @@ function parseDateOption(name: string, value: string | undefined): Date | undefi
   const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(date.getTime())) throw new AppError('USAGE', `${name} must be a date (2026-12-01) or date-time, not "${value}"`);
   return date;
+}
+
+/** Rooms with their sync status: `pending` until first synced, `active`, or `error` with the reason of the last failed round. */
+function printRooms(rooms: readonly RoomRecord[], json: boolean, stdout: (text: string) => void): void {
+  const view = rooms.map((r) => ({
+    room: r._id, displayName: r.displayName, status: r.syncStatus ?? 'pending', since: r.syncStatusAt ?? null, reason: r.syncError ?? null,
+  }));
+  if (json) {
+    stdout(`${JSON.stringify(view)}\n`);
+    return;
+  }
+  if (view.length === 0) {
+    stdout('no rooms yet (has a room-sync job run?)\n');
+    return;
+  }
+  stdout(formatTable(['room', 'name', 'status', 'since (UTC)', 'reason'], view.map((r) => [
+    r.room, shorten(r.displayName, 30), r.status, r.since ? formatWhen(r.since) : '', r.reason ? `${r.reason.code}: ${shorten(r.reason.message, 60)}` : '',
+  ])));
 }
 
 /**
@@ -47,15 +65,19 @@ export function registerCalendarCommands(program: Command, deps: CliDeps & { ope
 
   calendar
     .command('list')
-    .description('a user\'s calendar as last read by a calendar-read job')
-    .requiredOption('--user <upn>', 'mailbox address')
+    .description('a user\'s calendar as last read by a calendar-read job; without --user, the room calendars with their sync status')
+    .option('--user <upn>', 'mailbox address')
     .option('--from <date>', 'only events ending after this (date or date-time; default: now)')
     .option('--to <date>', 'only events starting before this')
     .option('--json', 'print JSON')
-    .action(async (options: { user: string; from?: string; to?: string; json?: boolean }) => {
+    .action(async (options: { user?: string; from?: string; to?: string; json?: boolean }) => {
       const from = parseDateOption('--from', options.from) ?? systemClock();
       const to = parseDateOption('--to', options.to);
       const store = await deps.openStore();
+      if (options.user === undefined) {
+        printRooms(await listRooms(store), options.json === true, deps.stdout);
+        return;
+      }
       const events = await listCalendarEvents(store, { user: options.user, from, ...(to ? { to } : {}) });
       if (options.json) {
         deps.stdout(`${JSON.stringify(events)}\n`);
@@ -89,7 +111,7 @@ export function registerCalendarCommands(program: Command, deps: CliDeps & { ope
         if (options.json) deps.stdout(`${JSON.stringify(run)}\n`);
         else {
           deps.stdout(`run ${run._id}  ${run.status}  ${Object.entries(run.counts).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}\n`);
-          if (run.error) deps.stdout(`error ${run.error.code}: ${run.error.message}\n`);
+          if (run.error) deps.stdout(`error ${run.error.code}: ${run.error.message}\n${run.error.hint ? `${run.error.hint}\n` : ''}`);
           const rows = run.items.map((i) => [i.outcome, String(i.room ?? ''), shorten(i.subject ?? '', 40), i.key, i.error ? `${i.error.code}: ${shorten(i.error.message, 60)}` : '']);
           if (rows.length > 0) deps.stdout(formatTable(['outcome', 'room', 'subject', 'reservation', 'error'], rows));
         }

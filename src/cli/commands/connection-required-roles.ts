@@ -32,7 +32,8 @@ const satisfiedBy: Record<string, readonly string[]> = {
 
 const rolesByJobType: Record<string, readonly string[]> = {
   mail: ['Mail.ReadWrite'],
-  notifications: ['Mail.Send'],
+  // A notification is made a draft (Mail.ReadWrite) and sent by id (Mail.Send): src/notify/send-notification.ts.
+  notifications: ['Mail.Send', 'Mail.ReadWrite'],
   'calendar-publish': ['Calendars.ReadWrite'],
   'calendar-read': ['Calendars.Read'],
   'room-sync': ['Calendars.ReadWrite', 'Place.Read.All'],

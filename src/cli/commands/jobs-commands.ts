@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { AppError } from '../../core/index.ts';
-import { createJobLocks, type JobRunRecord } from '../../jobs/index.ts';
+import type { JobRunRecord } from '../../jobs/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
-import { createScheduler, isEffectivelyEnabled, readJobOverrides, setJobOverride, agendaJobNames } from '../../scheduler/index.ts';
+import { createScheduler, describeJobs, setJobOverride } from '../../scheduler/index.ts';
 import { formatTable, formatWhen, shorten } from './format-table.ts';
 
 function countsText(counts: Record<string, number>): string {
@@ -75,28 +75,7 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const app = await deps.openApp();
-      const overrides = await readJobOverrides(app.store);
-      const latest = await app.results.latest(app.config.jobs.map((j) => j.name));
-      const { jobs: scheduled } = await createScheduler(app).agenda.queryJobs({ names: Object.values(agendaJobNames), includeDisabled: true, limit: 100_000 });
-      const byJob = new Map(scheduled.map((s) => [(s.data as { job?: string } | undefined)?.job ?? '', s]));
-      const locks = createJobLocks(app.store, app.clock);
-      const holders = new Map(await Promise.all(app.config.jobs.map(async (job) => [job.name, await locks.holder(job.name)] as const)));
-      const rows = app.config.jobs.map((job) => {
-        const entry = byJob.get(job.name);
-        const last = latest.get(job.name);
-        return {
-          name: job.name,
-          type: job.type,
-          schedule: job.schedule,
-          enabled: isEffectivelyEnabled(job, overrides),
-          override: overrides.has(job.name) ? (overrides.get(job.name) ? 'enabled' : 'disabled') : null,
-          // The job's lease says whether it runs now, wherever it was started; a run whose process died is already
-          // stored as interrupted by the results store once that lease lapsed.
-          running: holders.get(job.name) !== null,
-          lastRun: last ? { id: last._id, status: last.status, startedAt: last.startedAt } : null,
-          nextRunAt: entry?.nextRunAt ?? null,
-        };
-      });
+      const rows = await describeJobs(app);
       if (options.json) return void deps.stdout(`${JSON.stringify(rows)}\n`);
       deps.stdout(formatTable(['job', 'type', 'schedule', 'enabled', 'running', 'last run', 'next run'], rows.map((r) => [
         r.name, r.type, r.schedule, `${r.enabled ? 'yes' : 'no'}${r.override ? ' (override)' : ''}`, r.running ? 'yes' : 'no',

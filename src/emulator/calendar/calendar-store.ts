@@ -34,6 +34,13 @@ export interface EventRecord {
   /** Modified occurrences by original start (ISO), and cancelled ones. */
   exceptions: Map<string, { props: Record<string, unknown>; startMs: number; endMs: number; changeKey: string }>;
   cancelled: Set<string>;
+  /**
+   * Set on an attendee's copy of a meeting (a room's booking): the organizer, whose own event is the one that can be
+   * changed. Absent on the organizer's own events. See room-booking.ts.
+   */
+  organizer?: { address: string; name: string };
+  /** An attendee's copy of a meeting its organizer cancelled: kept on the calendar, flagged (Exchange's default). */
+  isCancelled?: boolean;
 }
 
 /** One item in a calendar view: a single event, an occurrence or an exception. */
@@ -92,11 +99,12 @@ export class CalendarSet {
     return this.#occurrenceIndex.get(id);
   }
 
-  addEvent(calendar: CalendarRecord, event: Omit<EventRecord, 'id' | 'calendarId' | 'iCalUId' | 'createdDateTime' | 'lastModifiedDateTime' | 'changeKey' | 'exceptions' | 'cancelled'>): EventRecord {
+  /** `iCalUId`: an attendee's copy of a meeting shares the organizer's (the id "across calendars"). */
+  addEvent(calendar: CalendarRecord, event: Omit<EventRecord, 'id' | 'calendarId' | 'iCalUId' | 'createdDateTime' | 'lastModifiedDateTime' | 'changeKey' | 'exceptions' | 'cancelled'>, iCalUId?: string): EventRecord {
     const now = graphDate(new Date());
     const id = newEventId();
     const record: EventRecord = {
-      ...event, id, calendarId: calendar.id, iCalUId: `040000008200E00074C5B7101A82E008${stableId('', id).replace(/[^A-Za-z0-9]/g, '').slice(0, 40).toUpperCase()}`,
+      ...event, id, calendarId: calendar.id, iCalUId: iCalUId ?? `040000008200E00074C5B7101A82E008${stableId('', id).replace(/[^A-Za-z0-9]/g, '').slice(0, 40).toUpperCase()}`,
       createdDateTime: now, lastModifiedDateTime: now, changeKey: newChangeKey(), exceptions: new Map(), cancelled: new Set(),
     };
     calendar.events.set(id, record);

@@ -66,8 +66,8 @@ export function eventJson(ctx: OperationContext, record: EventRecord, instance: 
     importance: (props.importance as string | undefined) ?? 'normal',
     sensitivity: (props.sensitivity as string | undefined) ?? 'normal',
     isAllDay: record.isAllDay,
-    isCancelled: false,
-    isOrganizer: true,
+    isCancelled: record.isCancelled === true,
+    isOrganizer: record.organizer === undefined,
     responseRequested: (props.responseRequested as boolean | undefined) ?? true,
     seriesMasterId: instance === undefined || instance.type === 'singleInstance' ? null : record.id,
     showAs: (props.showAs as string | undefined) ?? 'busy',
@@ -79,7 +79,7 @@ export function eventJson(ctx: OperationContext, record: EventRecord, instance: 
     allowNewTimeProposals: (props.allowNewTimeProposals as boolean | undefined) ?? true,
     isDraft: false,
     hideAttendees: false,
-    responseStatus: { response: 'organizer', time: '0001-01-01T00:00:00Z' },
+    responseStatus: record.organizer === undefined ? { response: 'organizer', time: '0001-01-01T00:00:00Z' } : { response: 'accepted', time: `${record.createdDateTime.slice(0, 19)}Z` },
     body: { contentType: (body.contentType ?? 'html').toLowerCase(), content: text(body.content) },
     start: dateTimeIn(startMs, eventZone),
     end: dateTimeIn(endMs, eventZone),
@@ -87,10 +87,13 @@ export function eventJson(ctx: OperationContext, record: EventRecord, instance: 
     locations: location?.displayName ? [{ displayName: location.displayName, locationType: 'default' }] : [],
     recurrence: instance === undefined ? record.recurrence : null,
     attendees: (props.attendees as unknown[] | undefined) ?? [],
-    organizer: { emailAddress: { name: owner?.user?.displayName ?? owner?.room?.displayName ?? owner?.upn ?? '', address: owner?.upn ?? '' } },
+    // An attendee's copy names the meeting's organizer; the organizer's own event names the calendar's owner.
+    organizer: { emailAddress: record.organizer ?? { name: owner?.user?.displayName ?? owner?.room?.displayName ?? owner?.upn ?? '', address: owner?.upn ?? '' } },
     onlineMeeting: null,
   };
   if (instance !== undefined && instance.type !== 'singleInstance') out.originalStart = `${(instance.originalStart ?? '').slice(0, 19)}Z`;
+  // Occurrences and exceptions name their series and original date (`OID.<master id>.<yyyy-mm-dd>`); others have none.
+  out.occurrenceId = instance !== undefined && instance.type !== 'singleInstance' ? `OID.${record.id}.${(instance.originalStart ?? '').slice(0, 10)}` : null;
   const expanded = expandedProperties(expand, record.extendedProperties);
   if (expanded !== undefined) out.singleValueExtendedProperties = expanded;
   return out;

@@ -1,7 +1,7 @@
 import { empty, json, type EmulatorResponse } from '../http/emulator-types.ts';
 import { GraphError, idMalformed, itemNotFound } from '../http/graph-error.ts';
 import { matchesFilter, readProperty } from '../http/odata-filter.ts';
-import { applySelect, parseQueryOptions } from '../http/query-options.ts';
+import { applySelect, parseQueryOptions, readOption } from '../http/query-options.ts';
 import type { Router } from '../http/router.ts';
 import { readJsonBody } from '../graph/mail-folder-routes.ts';
 import type { OperationContext, RouteMeta } from '../graph/operation-context.ts';
@@ -11,6 +11,7 @@ import { isWellFormedId, newChangeKey } from '../state/ids.ts';
 import type { CalendarRecord, CalendarSet, EventRecord } from './calendar-store.ts';
 import { applyEventInput, newEventFrom, parseEventInput, resolveTimes } from './event-input.ts';
 import { eventFilterView, eventJson, renderZone } from './event-json.ts';
+import { cancelAtRooms, forwardToRooms } from './room-booking.ts';
 import { toUtcMs } from './time-zones.ts';
 
 export function calendarsOf(ctx: OperationContext): CalendarSet {
@@ -39,6 +40,8 @@ function calendarJson(ctx: OperationContext, calendar: CalendarRecord): Record<s
     hexColor: '',
     isDefaultCalendar: calendar.isDefault,
     changeKey: `CAL${calendar.version}`,
+    // The class id of the calendar group ("My Calendars" for every calendar here; https://learn.microsoft.com/en-us/graph/api/resources/calendar).
+    groupClassId: '0006f0b7-0000-0000-c000-000000000046',
     canShare: true,
     canViewPrivateItems: true,
     canEdit: true,
@@ -82,6 +85,7 @@ function createEvent(ctx: OperationContext): EmulatorResponse {
   const options = parseQueryOptions(ctx.op.query);
   const existing = input.transactionId === undefined ? undefined : calendar.byTransactionId.get(input.transactionId);
   const record = existing ?? set.addEvent(calendar, newEventFrom(input));
+  if (existing === undefined) forwardToRooms(ctx.env.state(), ctx.target, record);
   return json(201, { '@odata.context': `${ctx.env.url}/v1.0/$metadata#users('${ctx.target?.upn ?? ''}')/events/$entity`, ...eventJson(ctx, record, undefined, zone, options.expand) });
 }
 
@@ -131,6 +135,8 @@ function patchEvent(ctx: OperationContext): EmulatorResponse {
   }
   if (located.originalStart === undefined) {
     applyEventInput(located.record, input);
+    // The organizer's change reaches the rooms' copies; a change to an attendee's copy stays on that copy.
+    forwardToRooms(ctx.env.state(), ctx.target, located.record);
   } else {
     // Changing one occurrence makes it an exception of the series.
     const master = located.record;
@@ -153,6 +159,8 @@ function deleteEvent(ctx: OperationContext): EmulatorResponse {
   const located = locateEvent(ctx);
   if (located.originalStart === undefined) {
     calendarsOf(ctx).removeEvent(located.record);
+    // Deleting a meeting on the organizer's calendar sends its cancellation (https://learn.microsoft.com/en-us/graph/api/event-delete).
+    cancelAtRooms(ctx.env.state(), located.record);
   } else {
     located.record.cancelled.add(located.originalStart);
     calendarsOf(ctx).touch(located.record);
@@ -160,10 +168,32 @@ function deleteEvent(ctx: OperationContext): EmulatorResponse {
   return empty(204);
 }
 
+/**
+ * `POST …/events/{id}/cancel`: the organizer cancels a meeting (the event goes, attendees get the cancellation);
+ * an attendee gets 400 (https://learn.microsoft.com/en-us/graph/api/event-cancel). 202 without a body.
+ */
+function cancelEvent(ctx: OperationContext): EmulatorResponse {
+  const located = locateEvent(ctx);
+  if (located.record.organizer !== undefined) {
+    throw new GraphError(400, 'ErrorInvalidRequest', "Your request can't be completed. You need to be an organizer to cancel a meeting.");
+  }
+  const body = readJsonBody(ctx);
+  if (body.comment !== undefined && typeof body.comment !== 'string') throw new GraphError(400, 'RequestBodyRead', 'comment must be a string.');
+  if (located.originalStart === undefined) {
+    calendarsOf(ctx).removeEvent(located.record);
+    cancelAtRooms(ctx.env.state(), located.record);
+  } else {
+    located.record.cancelled.add(located.originalStart);
+    calendarsOf(ctx).touch(located.record);
+  }
+  return empty(202);
+}
+
 /** `startDateTime`/`endDateTime` are required for views; an offset is honoured, none means UTC. */
 export function viewWindow(ctx: OperationContext): { fromMs: number; toMs: number; startText: string; endText: string } {
-  const startText = ctx.op.query.get('startDateTime') ?? ctx.op.query.get('StartDateTime');
-  const endText = ctx.op.query.get('endDateTime') ?? ctx.op.query.get('EndDateTime');
+  // Query option names are case-insensitive (the calendarView delta docs write `startdatetime`): https://learn.microsoft.com/en-us/graph/api/event-delta
+  const startText = readOption(ctx.op.query, 'startDateTime') ?? null;
+  const endText = readOption(ctx.op.query, 'endDateTime') ?? null;
   if (startText === null || endText === null) {
     throw new GraphError(400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
   }
@@ -209,5 +239,6 @@ export function registerEventRoutes(router: Router<RouteMeta>): void {
     router.add('PATCH', `${base}/{id}`, write(patchEvent));
     router.add('DELETE', `${base}/{id}`, write(deleteEvent));
     router.add('GET', `${base}/{id}/instances`, read(listInstances));
+    router.add('POST', `${base}/{id}/cancel`, write(cancelEvent));
   }
 }

@@ -133,6 +133,19 @@ export function createControlRouter(deps: ControlDependencies): Router<ControlHa
     return { status: 204 };
   });
 
+  // The Sent Items copy of a sent mail may appear late (https://learn.microsoft.com/en-us/graph/outlook-immutable-id).
+  router.add('PUT', '/_emulator/mail/settings', ({ body }) => {
+    const delay = parseJson(body)?.sentItemsDelayMs;
+    if (typeof delay !== 'number' || !Number.isFinite(delay) || delay < 0) return problem(400, 'BadDelay', 'sentItemsDelayMs must be a number of milliseconds, 0 or more.');
+    env.sentItems.delayMs = delay;
+    return json(200, { sentItemsDelayMs: delay });
+  });
+  router.add('POST', '/_emulator/mailboxes/{upn}/sent-items/flush', ({ params }) => {
+    const mailbox = mailboxOf(params.upn);
+    if (isResponse(mailbox)) return mailbox;
+    return json(200, { stored: env.sentItems.flush(mailbox.upn) });
+  });
+
   router.add('GET', '/_emulator/subscriptions', () =>
     json(200, {
       value: env.subscriptions.list().map((sub) => ({ id: sub.id, appId: sub.appId, resource: sub.resource, changeType: [...sub.changeTypes].join(','), notificationUrl: sub.notificationUrl, expirationDateTime: sub.expirationDateTime })),

@@ -54,7 +54,7 @@ export async function executeOperation(env: GraphEnvironment, router: Router<Rou
     const mailboxKey = userParam === undefined ? undefined : (target?.upn ?? userParam.toLowerCase());
     env.stats.countOperation(result.kind === 'match' ? result.match.route.name : `${op.method} (unmatched)`, mailboxKey);
     const fault = env.faults.take(op.method, `/v1.0${op.path}`, mailboxKey);
-    if (fault !== undefined) throw faultError(fault);
+    if (fault !== undefined && fault.afterEffect !== true) throw faultError(fault);
     if (authError !== undefined || principal === undefined) throw authError ?? new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     if (isMe && principal.kind === 'app') throw new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
     if (result.kind === 'method') throw new GraphError(405, 'BadRequest', 'Specified HTTP method is not allowed for the request uri.');
@@ -78,7 +78,10 @@ export async function executeOperation(env: GraphEnvironment, router: Router<Rou
       routeName: route.name,
       requestUrl: `${env.url}/v1.0${op.path}`,
     };
-    return meta.handler(ctx);
+    const answer = await meta.handler(ctx);
+    // A lost response: the operation happened, the client hears only the fault.
+    if (fault !== undefined) throw faultError(fault);
+    return answer;
   }
 }
 

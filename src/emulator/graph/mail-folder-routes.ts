@@ -1,7 +1,7 @@
 import { json, type EmulatorResponse } from '../http/emulator-types.ts';
 import { GraphError, idMalformed, itemNotFound } from '../http/graph-error.ts';
-import { matchesFilter } from '../http/odata-filter.ts';
-import { applySelect, parseQueryOptions, readOption } from '../http/query-options.ts';
+import { matchesFilter, type FilterNode } from '../http/odata-filter.ts';
+import { applySelect, expandedNames, parseQueryOptions, readOption } from '../http/query-options.ts';
 import type { Router } from '../http/router.ts';
 import { isWellFormedId } from '../state/ids.ts';
 import { WELL_KNOWN_NAMES, type Mailbox, type MailFolder } from '../state/mailbox.ts';
@@ -24,9 +24,17 @@ export function resolveFolder(mailbox: Mailbox, idOrName: string): MailFolder {
   throw idMalformed();
 }
 
+/**
+ * A folder as Graph renders it (https://learn.microsoft.com/en-us/graph/api/resources/mailfolder), with
+ * `sizeInBytes`, the size of the folder and its messages.
+ */
 export function folderJson(mailbox: Mailbox, folder: MailFolder): Record<string, unknown> {
   let unread = 0;
-  for (const message of folder.messages.values()) if (!message.isRead) unread++;
+  let size = 0;
+  for (const message of folder.messages.values()) {
+    if (!message.isRead) unread++;
+    size += message.raw.length;
+  }
   return {
     id: folder.id,
     displayName: folder.displayName,
@@ -34,22 +42,58 @@ export function folderJson(mailbox: Mailbox, folder: MailFolder): Record<string,
     childFolderCount: folder.childIds.filter((id) => mailbox.folders.get(id)?.hidden !== true).length,
     unreadItemCount: unread,
     totalItemCount: folder.messages.size,
+    sizeInBytes: size,
     isHidden: folder.hidden,
   };
+}
+
+/**
+ * `parentFolderId eq 'inbox'`: a well-known folder name inside `$filter` stands for that folder's id, as it does in a
+ * path (https://learn.microsoft.com/en-us/graph/api/resources/mailfolder, "Well-known folder names").
+ */
+export function resolveFolderNamesInFilter(mailbox: Mailbox, node: FilterNode): FilterNode {
+  switch (node.kind) {
+    case 'compare': {
+      const isParent = (side: FilterNode): boolean => side.kind === 'path' && side.segments.join('/').toLowerCase() === 'parentfolderid';
+      const resolve = (side: FilterNode): FilterNode => {
+        if (side.kind !== 'literal' || typeof side.value !== 'string' || !WELL_KNOWN_NAMES.has(side.value.toLowerCase())) return side;
+        const id = mailbox.wellKnown.get(side.value.toLowerCase());
+        return id === undefined ? side : { kind: 'literal', value: id };
+      };
+      if (isParent(node.left)) return { ...node, right: resolve(node.right) };
+      if (isParent(node.right)) return { ...node, left: resolve(node.left) };
+      return node;
+    }
+    case 'logical':
+      return { ...node, left: resolveFolderNamesInFilter(mailbox, node.left), right: resolveFolderNamesInFilter(mailbox, node.right) };
+    case 'not':
+      return { ...node, operand: resolveFolderNamesInFilter(mailbox, node.operand) };
+    default:
+      return node;
+  }
+}
+
+/** `$expand=childFolders` on a folder list: each folder with its visible children (one level). */
+function withChildren(mailbox: Mailbox, folder: MailFolder, json: Record<string, unknown>, expand: string | undefined): Record<string, unknown> {
+  if (!expandedNames(expand).includes('childfolders')) return json;
+  const children = folder.childIds.map((id) => mailbox.folders.get(id) as MailFolder).filter((f) => !f.hidden).map((f) => folderJson(mailbox, f));
+  return { ...json, childFolders: children };
 }
 
 function listChildren(ctx: OperationContext, parent: MailFolder): EmulatorResponse {
   const mailbox = requireMailbox(ctx);
   const options = parseQueryOptions(ctx.op.query);
   const includeHidden = readOption(ctx.op.query, 'includeHiddenFolders') === 'true';
+  const filter = options.filter === undefined ? undefined : resolveFolderNamesInFilter(mailbox, options.filter);
   const folders = parent.childIds
     .map((id) => mailbox.folders.get(id) as MailFolder)
     .filter((f) => includeHidden || !f.hidden)
-    .map((f) => folderJson(mailbox, f))
-    .filter((f) => options.filter === undefined || matchesFilter(options.filter, f));
+    .map((f) => ({ folder: f, json: folderJson(mailbox, f) }))
+    .filter(({ json: f }) => filter === undefined || matchesFilter(filter, f));
   return json(200, {
     '@odata.context': `${ctx.env.url}/v1.0/$metadata#users('${mailbox.upn}')/mailFolders`,
-    ...pageOf(ctx, folders, options.skip, options.top ?? 10, (f) => applySelect(f, options.select)),
+    ...(options.count ? { '@odata.count': folders.length } : {}),
+    ...pageOf(ctx, folders, options.skip, options.top ?? 10, ({ folder, json: f }) => applySelect(withChildren(mailbox, folder, f, options.expand), options.select)),
   });
 }
 
@@ -93,7 +137,7 @@ export function registerMailFolderRoutes(router: Router<RouteMeta>): void {
     const options = parseQueryOptions(ctx.op.query);
     return json(200, {
       '@odata.context': `${ctx.env.url}/v1.0/$metadata#users('${mailbox.upn}')/mailFolders/$entity`,
-      ...applySelect(folderJson(mailbox, folder), options.select),
+      ...applySelect(withChildren(mailbox, folder, folderJson(mailbox, folder), options.expand), options.select),
     });
   }));
   router.add('GET', '/users/{user}/mailFolders/{folder}/childFolders', read((ctx) =>

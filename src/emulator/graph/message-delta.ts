@@ -1,6 +1,6 @@
 import { json, type EmulatorResponse } from '../http/emulator-types.ts';
 import { GraphError } from '../http/graph-error.ts';
-import { matchesFilter } from '../http/odata-filter.ts';
+import { matchesFilter, type FilterNode } from '../http/odata-filter.ts';
 import { parseQueryOptions, readOption } from '../http/query-options.ts';
 import type { Router } from '../http/router.ts';
 import type { MailFolder } from '../state/mailbox.ts';
@@ -45,7 +45,11 @@ export function syncStateGone(generation: number, highest: number): GraphError {
 function checkState(env: GraphEnvironment, folder: MailFolder, token: string | undefined): DeltaState | undefined {
   if (token === undefined) return undefined;
   const state = decodeState(token);
-  if (state === undefined) throw new GraphError(400, 'ErrorInvalidUrlQuery', 'The sync state is malformed.');
+  // A token that does not decode is Exchange's corrupt sync state (400 ErrorInvalidSyncStateData, the code Exchange
+  // gives for sync state data it cannot read: https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/responsecode);
+  // one that decodes but is unknown here (another folder, an earlier start, evicted) is 410 SyncStateNotFound.
+  // Either way the client must drop it and sync again (https://learn.microsoft.com/en-us/graph/delta-query-overview).
+  if (state === undefined) throw new GraphError(400, 'ErrorInvalidSyncStateData', 'Synchronization state data is corrupt or otherwise invalid.');
   const evicted = state.g < folder.minGeneration || state.g <= folder.generation - env.syncStatesRetained;
   if (state.e !== env.epoch || state.f !== folder.id || evicted) throw syncStateGone(state.g, folder.generation);
   return state;
@@ -63,10 +67,23 @@ function firstAfter(folder: MailFolder, from: number): number {
   return lo;
 }
 
+/**
+ * Message delta takes one `$filter`: `receivedDateTime ge|gt <DateTimeOffset>` (quoted or not), nothing else
+ * (https://learn.microsoft.com/en-us/graph/api/message-delta, "OData query parameters").
+ */
+function checkDeltaFilter(filter: FilterNode | undefined): void {
+  if (filter === undefined) return;
+  const ok = filter.kind === 'compare' && (filter.op === 'ge' || filter.op === 'gt') && filter.left.kind === 'path'
+    && filter.left.segments.join('/').toLowerCase() === 'receiveddatetime' && filter.right.kind === 'literal'
+    && typeof filter.right.value === 'string' && !Number.isNaN(Date.parse(filter.right.value));
+  if (!ok) throw new GraphError(400, 'ErrorInvalidUrlQuery', "The only supported $filter on message delta is 'receivedDateTime ge|gt <DateTimeOffset>'.");
+}
+
 function messageDelta(ctx: OperationContext): EmulatorResponse {
   const mailbox = requireMailbox(ctx);
   const folder = resolveFolder(mailbox, ctx.params.folder ?? '');
   const options = parseQueryOptions(ctx.op.query);
+  checkDeltaFilter(options.filter);
   const skipToken = readOption(ctx.op.query, '$skiptoken');
   const deltaToken = readOption(ctx.op.query, '$deltatoken');
   if (deltaToken === 'latest') {
@@ -106,7 +123,7 @@ function messageDelta(ctx: OperationContext): EmulatorResponse {
     const kind = record.arrivalSeq > from ? 'created' : 'updated';
     if (!changeTypes.has(kind)) continue;
     if (options.filter !== undefined && !matchesFilter(options.filter, messageFilterView(ctx, record))) continue;
-    value.push({ '@odata.type': '#microsoft.graph.message', ...messageJson(ctx, record, options.select) });
+    value.push({ '@odata.type': '#microsoft.graph.message', ...messageJson(ctx, record, options.select, options.expand) });
   }
   const more = position < folder.changes.length && (folder.changes[position]?.seq ?? Infinity) <= end;
   folder.generation++;

@@ -1,6 +1,7 @@
 import type { OperationContext } from './operation-context.ts';
 import { stableId } from '../state/ids.ts';
 import type { AttachmentRecord, MessageRecord } from '../state/message-record.ts';
+import { allExtendedProperties, expandMessageProperties } from './message-extended-properties.ts';
 
 /** The id a caller sees: immutable when it sent `Prefer: IdType="ImmutableId"`, else the REST id. */
 export function visibleId(ctx: OperationContext, record: MessageRecord): string {
@@ -12,10 +13,14 @@ const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace
 
 const stripScripts = (html: string): string => html.replace(/<script\b[\s\S]*?<\/script\s*>/gi, '');
 
+/**
+ * Bodies come as HTML unless `Prefer: outlook.body-content-type="text"` asks for text, whatever the mail was written
+ * in (https://learn.microsoft.com/en-us/graph/api/message-get, "Request headers"; acknowledged in Preference-Applied).
+ */
 function bodyFor(ctx: OperationContext, record: MessageRecord): { contentType: string; content: string } {
   const wanted = ctx.prefer.bodyContentType;
   if (wanted !== undefined) ctx.applied.add(`outlook.body-content-type="${wanted}"`);
-  const type = wanted ?? record.body.contentType;
+  const type = wanted ?? 'html';
   if (type === 'text') return { contentType: 'text', content: record.textBody };
   if (record.body.contentType === 'html') {
     const unsafe = /outlook\.allow-unsafe-html/i.test(ctx.op.headers.prefer ?? '');
@@ -31,7 +36,7 @@ function bodyFor(ctx: OperationContext, record: MessageRecord): { contentType: s
  * A message as Graph v1.0 renders it (https://learn.microsoft.com/en-us/graph/api/resources/message).
  * `internetMessageHeaders` and `uniqueBody` appear only when `$select`ed.
  */
-export function messageJson(ctx: OperationContext, record: MessageRecord, select: Set<string> | undefined): Record<string, unknown> {
+export function messageJson(ctx: OperationContext, record: MessageRecord, select: Set<string> | undefined, expand?: string): Record<string, unknown> {
   const id = visibleId(ctx, record);
   const has = (name: string): boolean => select === undefined || select.has(name.toLowerCase());
   const out: Record<string, unknown> = { '@odata.etag': `W/"${record.changeKey}"`, id };
@@ -68,6 +73,8 @@ export function messageJson(ctx: OperationContext, record: MessageRecord, select
   put('flag', () => ({ ...record.flag }));
   if (select?.has('internetmessageheaders') === true) out.internetMessageHeaders = record.headers.map((h) => ({ ...h }));
   if (select?.has('uniquebody') === true) out.uniqueBody = bodyFor(ctx, record);
+  const expanded = expandMessageProperties(expand, record);
+  if (expanded !== undefined) out.singleValueExtendedProperties = expanded;
   return out;
 }
 
@@ -95,6 +102,7 @@ export function messageFilterView(ctx: OperationContext, record: MessageRecord):
     parentFolderId: record.folderId,
     bodyPreview: record.bodyPreview,
     inferenceClassification: record.inferenceClassification,
+    singleValueExtendedProperties: allExtendedProperties(record),
   };
 }
 

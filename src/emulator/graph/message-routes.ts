@@ -1,13 +1,13 @@
 import { empty, json, type EmulatorResponse } from '../http/emulator-types.ts';
 import { GraphError, idMalformed, itemNotFound } from '../http/graph-error.ts';
-import { matchesFilter, readProperty } from '../http/odata-filter.ts';
-import { parseQueryOptions } from '../http/query-options.ts';
+import { filterPaths, matchesFilter, readProperty } from '../http/odata-filter.ts';
+import { parseQueryOptions, type QueryOptions } from '../http/query-options.ts';
 import type { Router } from '../http/router.ts';
 import { isWellFormedId, newImmutableId, newRestId } from '../state/ids.ts';
 import type { Mailbox } from '../state/mailbox.ts';
 import type { MessageRecord } from '../state/message-record.ts';
 import { checkCustomHeaders, recipientsOf } from './compose-message.ts';
-import { readJsonBody, resolveFolder } from './mail-folder-routes.ts';
+import { readJsonBody, resolveFolder, resolveFolderNamesInFilter } from './mail-folder-routes.ts';
 import { attachmentJson, findAttachment, messageFilterView, messageJson, visibleId } from './message-json.ts';
 import { requireMailbox, type OperationContext, type RouteMeta } from './operation-context.ts';
 import { pageOf } from './paging.ts';
@@ -25,21 +25,62 @@ export function findMessage(ctx: OperationContext, id: string): MessageRecord {
   throw itemNotFound();
 }
 
+/**
+ * `$filter` with `$orderby` on messages: every `$orderby` property must also be in the filter, in the same order and
+ * before any other, or Exchange answers 400 InefficientFilter (https://learn.microsoft.com/en-us/graph/api/user-list-messages,
+ * "Using filter and orderby in the same query").
+ */
+function checkFilterOrder(options: QueryOptions): void {
+  if (options.filter === undefined || options.orderByKeys.length === 0) return;
+  const filtered = filterPaths(options.filter);
+  const ordered = options.orderByKeys.map((k) => k.path.join('/').toLowerCase());
+  if (ordered.some((path, index) => filtered[index] !== path)) {
+    throw new GraphError(400, 'InefficientFilter', 'The restriction or sort order is too complex for this operation.');
+  }
+}
+
+function sortValue(value: unknown): string | number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return typeof value === 'string' ? value.toLowerCase() : '';
+}
+
+function readPath(entity: unknown, path: string[]): unknown {
+  let current = entity;
+  for (const segment of path) current = readProperty(current, segment);
+  return current;
+}
+
+/** Sorts by every `$orderby` key in turn; nested paths such as `from/emailAddress/name` are read through. */
+export function sortByKeys<T>(items: T[], keys: QueryOptions['orderByKeys'], view: (item: T) => unknown): T[] {
+  if (keys.length === 0) return items;
+  const decorated = items.map((item) => ({ item, values: keys.map((k) => sortValue(readPath(view(item), k.path))) }));
+  decorated.sort((a, b) => {
+    for (let i = 0; i < keys.length; i++) {
+      const x = a.values[i] as string | number;
+      const y = b.values[i] as string | number;
+      if (x === y) continue;
+      const order = x < y ? -1 : 1;
+      return keys[i]?.descending === true ? -order : order;
+    }
+    return 0;
+  });
+  return decorated.map((d) => d.item);
+}
+
 function listMessages(ctx: OperationContext, records: MessageRecord[]): EmulatorResponse {
   const options = parseQueryOptions(ctx.op.query);
+  checkFilterOrder(options);
   let list = records;
   if (options.filter !== undefined) {
-    const filter = options.filter;
+    const filter = resolveFolderNamesInFilter(requireMailbox(ctx), options.filter);
     list = list.filter((r) => matchesFilter(filter, messageFilterView(ctx, r)));
   }
-  if (options.orderBy !== undefined) {
-    const { property, descending } = options.orderBy;
-    const key = (r: MessageRecord): string => String(readProperty(messageFilterView(ctx, r), property) ?? '');
-    list = [...list].sort((a, b) => (descending ? key(b).localeCompare(key(a)) : key(a).localeCompare(key(b))));
-  }
+  list = sortByKeys(list, options.orderByKeys, (r) => messageFilterView(ctx, r));
   return json(200, {
     '@odata.context': `${ctx.env.url}/v1.0/$metadata#users('${requireMailbox(ctx).upn}')/messages`,
-    ...pageOf(ctx, list, options.skip, options.top ?? 10, (r) => messageJson(ctx, r, options.select)),
+    ...(options.count ? { '@odata.count': list.length } : {}),
+    ...pageOf(ctx, list, options.skip, options.top ?? 10, (r) => messageJson(ctx, r, options.select, options.expand)),
   });
 }
 
@@ -48,7 +89,7 @@ function getMessage(ctx: OperationContext): EmulatorResponse {
   const options = parseQueryOptions(ctx.op.query);
   return json(200, {
     '@odata.context': `${ctx.env.url}/v1.0/$metadata#users('${requireMailbox(ctx).upn}')/messages/$entity`,
-    ...messageJson(ctx, record, options.select),
+    ...messageJson(ctx, record, options.select, options.expand),
   });
 }
 
@@ -70,6 +111,8 @@ function patchMessage(ctx: OperationContext): EmulatorResponse {
       throw new GraphError(400, 'ErrorInvalidPropertyUpdateSentMessage', 'Update operation is not supported for this property on a message that has already been sent.');
     }
     applyProperty(record, key, value);
+    // An edited MIME draft is sent from its properties, no longer as the MIME it was made from.
+    if (DRAFT_WRITABLE.has(key)) record.fromMime = false;
   }
   mailbox.touch(record, new Date());
   return json(200, {
@@ -206,7 +249,10 @@ export function registerMessageRoutes(router: Router<RouteMeta>): void {
       const record = findMessage(ctx, ctx.params.id ?? '');
       const attachment = findAttachment(ctx, record, ctx.params.attachment ?? '');
       if (attachment === undefined) throw itemNotFound();
-      return json(200, attachmentJson(ctx, record, attachment, true));
+      return json(200, {
+        '@odata.context': `${ctx.env.url}/v1.0/$metadata#users('${requireMailbox(ctx).upn}')/messages('${visibleId(ctx, record)}')/attachments/$entity`,
+        ...attachmentJson(ctx, record, attachment, true),
+      });
     }));
     router.add('GET', `${prefix}/attachments/{attachment}/$value`, read((ctx) => {
       const record = findMessage(ctx, ctx.params.id ?? '');

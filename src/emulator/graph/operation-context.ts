@@ -5,6 +5,7 @@ import type { FaultInjector } from '../limits/fault-injector.ts';
 import type { MailboxThrottle } from '../limits/mailbox-throttle.ts';
 import type { RequestStats } from '../limits/request-stats.ts';
 import type { Mailbox } from '../state/mailbox.ts';
+import type { SentItemsQueue } from '../state/sent-items-queue.ts';
 import type { DirectoryObject, TenantState } from '../state/tenant-state.ts';
 import type { SubscriptionService } from './subscription-service.ts';
 
@@ -23,6 +24,8 @@ export interface GraphEnvironment {
   /** A value that changes on every start and reset, so tokens from an earlier life are rejected. */
   epoch: string;
   subscriptions: SubscriptionService;
+  /** When sent mail's Sent Items copy appears (option `sentItemsDelayMs`). */
+  sentItems: SentItemsQueue;
 }
 
 export type Workload = 'outlook' | 'directory' | 'places' | 'subscriptions' | 'none';

@@ -18,6 +18,8 @@ export type FilterNode =
 
 type Token = { type: 'str' | 'word' | 'punct'; value: string };
 
+const dateTimeLiteral = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?(?=[\s)]|$)/i;
+
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -43,6 +45,11 @@ function tokenize(text: string): Token[] {
         i++;
       }
       tokens.push({ type: 'str', value });
+    } else if (dateTimeLiteral.test(text.slice(i))) {
+      // An unquoted DateTimeOffset (`receivedDateTime ge 2026-03-04T00:00:00Z`) holds colons, which are punctuation elsewhere.
+      const word = (dateTimeLiteral.exec(text.slice(i)) as RegExpExecArray)[0];
+      tokens.push({ type: 'word', value: word });
+      i += word.length;
     } else if ('(),:'.includes(c)) {
       tokens.push({ type: 'punct', value: c });
       i++;
@@ -117,7 +124,7 @@ export function parseFilter(text: string): FilterNode {
     if (lower === 'true' || lower === 'false') return { kind: 'literal', value: lower === 'true' };
     if (lower === 'null') return { kind: 'literal', value: null };
     if (/^-?\d+(\.\d+)?$/.test(word)) return { kind: 'literal', value: Number(word) };
-    if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(word)) return { kind: 'literal', value: word };
+    if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/i.test(word)) return { kind: 'literal', value: word.toUpperCase() };
     if (peek()?.value === '(') {
       pos++;
       const lambda = /^(.*)\/(any|all)$/i.exec(word);
@@ -274,6 +281,36 @@ export function filterProperties(node: FilterNode, out: Set<string> = new Set())
       break;
     case 'lambda':
       if (node.collection[0] !== undefined) out.add(node.collection[0].toLowerCase());
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Property paths a filter tests, lower-cased and joined by `/`, in the order they first appear. */
+export function filterPaths(node: FilterNode, out: string[] = []): string[] {
+  const add = (path: string[]): void => {
+    const joined = path.join('/').toLowerCase();
+    if (!out.includes(joined)) out.push(joined);
+  };
+  switch (node.kind) {
+    case 'path':
+      add(node.segments);
+      break;
+    case 'compare':
+    case 'logical':
+      filterPaths(node.left, out);
+      filterPaths(node.right, out);
+      break;
+    case 'not':
+      filterPaths(node.operand, out);
+      break;
+    case 'call':
+      for (const arg of node.args) filterPaths(arg, out);
+      break;
+    case 'lambda':
+      add(node.collection);
       break;
     default:
       break;

@@ -8,8 +8,33 @@ export interface QueryOptions {
   skip: number;
   filter: FilterNode | undefined;
   filterText: string | undefined;
+  /** The first `$orderby` key (`property` may be a path such as `from/emailAddress/name`). */
   orderBy: { property: string; descending: boolean } | undefined;
+  /** Every `$orderby` key, in order. */
+  orderByKeys: { path: string[]; descending: boolean }[];
   expand: string | undefined;
+  /** `$count=true`: the answer carries `@odata.count`. */
+  count: boolean;
+}
+
+/** Navigation properties named by `$expand` (`childFolders`, `singleValueExtendedProperties($filter=…)`), lower-cased. */
+export function expandedNames(expand: string | undefined): string[] {
+  if (expand === undefined) return [];
+  const names: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const c of expand) {
+    if (c === '(') depth++;
+    if (c === ')') depth--;
+    if (c === ',' && depth === 0) {
+      names.push(current);
+      current = '';
+    } else if (depth === 0 && c !== ')') {
+      current += c;
+    }
+  }
+  names.push(current);
+  return names.map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
 }
 
 /** OData system query options are accepted with or without `$` and in any case, as Graph v1.0 does. */
@@ -36,19 +61,34 @@ export function parseQueryOptions(query: URLSearchParams, maxTop = 1000): QueryO
   }
   const skip = skipText === undefined ? 0 : Number(skipText);
   if (!Number.isInteger(skip) || skip < 0) throw new GraphError(400, 'ErrorInvalidUrlQuery', 'Invalid $skip value.');
-  let orderBy: QueryOptions['orderBy'];
-  if (orderText !== undefined && orderText.trim() !== '') {
-    const [property = '', direction = 'asc'] = orderText.trim().split(/\s+/);
-    orderBy = { property, descending: direction.toLowerCase() === 'desc' };
+  // Several keys and nested paths: `$orderby=from/emailAddress/name desc,subject` (https://learn.microsoft.com/en-us/graph/query-parameters#orderby-parameter).
+  const orderByKeys: QueryOptions['orderByKeys'] = [];
+  for (const part of (orderText ?? '').split(',')) {
+    const [property = '', direction = 'asc', ...rest] = part.trim().split(/\s+/);
+    if (property === '') continue;
+    if (rest.length > 0 || !/^(asc|desc)$/i.test(direction)) throw new GraphError(400, 'BadRequest', `Invalid $orderby expression '${part.trim()}'.`);
+    orderByKeys.push({ path: property.split('/'), descending: direction.toLowerCase() === 'desc' });
+  }
+  const first = orderByKeys[0];
+  const orderBy: QueryOptions['orderBy'] = first === undefined ? undefined : { property: first.path.join('/'), descending: first.descending };
+  const expand = readOption(query, '$expand');
+  const countText = readOption(query, '$count');
+  if (countText !== undefined && !/^(true|false)$/i.test(countText)) throw new GraphError(400, 'BadRequest', `Invalid value '${countText}' for $count.`);
+  let select: Set<string> | undefined;
+  if (selectText !== undefined) {
+    // An expanded navigation property comes back whatever `$select` says (https://learn.microsoft.com/en-us/graph/query-parameters#expand-parameter).
+    select = new Set([...selectText.split(','), ...expandedNames(expand)].map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
   }
   return {
-    select: selectText === undefined ? undefined : new Set(selectText.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '')),
+    select,
     top,
     skip,
     filter: filterText === undefined || filterText.trim() === '' ? undefined : parseFilter(filterText),
     filterText,
     orderBy,
-    expand: readOption(query, '$expand'),
+    orderByKeys,
+    expand,
+    count: countText?.toLowerCase() === 'true',
   };
 }
 

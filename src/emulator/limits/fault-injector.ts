@@ -10,6 +10,11 @@ export interface FaultSpec {
   retryAfter?: number;
   count?: number;
   rate?: number;
+  /**
+   * Let the request take effect, then answer with the fault: a response lost on its way back (the mail was sent, the
+   * draft created, but the client saw a 504). Graph operations only.
+   */
+  afterEffect?: boolean;
 }
 
 interface Fault {

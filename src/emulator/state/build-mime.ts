@@ -74,6 +74,4 @@ export function buildMime(message: MimeMessage): Buffer {
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
 }
 
-export function newInternetMessageId(domain: string): string {
-  return `<${randomBytes(10).toString('hex').toUpperCase()}@${domain.toUpperCase().replace(/\./g, '')}.PROD.OUTLOOK.EMULATOR>`;
-}
+export { newInternetMessageId } from './ids.ts';

@@ -21,3 +21,8 @@ export function stableId(prefix: string, ...parts: string[]): string {
 export function isWellFormedId(id: string): boolean {
   return /^[A-Za-z0-9_\-+/]{20,}={0,2}$/.test(id);
 }
+
+/** A Message-ID shaped like the ones Exchange Online assigns. */
+export function newInternetMessageId(domain: string): string {
+  return `<${randomBytes(10).toString('hex').toUpperCase()}@${domain.toUpperCase().replace(/\./g, '')}.PROD.OUTLOOK.EMULATOR>`;
+}

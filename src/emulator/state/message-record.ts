@@ -1,5 +1,6 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { newChangeKey, newImmutableId, newRestId, stableId } from './ids.ts';
+import { randomBytes } from 'node:crypto';
+import { newChangeKey, newImmutableId, newInternetMessageId, newRestId, stableId } from './ids.ts';
 
 export interface Recipient {
   emailAddress: { name: string; address: string };
@@ -31,7 +32,7 @@ export interface MessageRecord {
   replyTo: Recipient[];
   internetMessageId: string;
   conversationId: string;
-  conversationIndex: string | null;
+  conversationIndex: string;
   sentDateTime: string;
   receivedDateTime: string;
   createdDateTime: string;
@@ -53,6 +54,23 @@ export interface MessageRecord {
   changeKey: string;
   /** Mailbox change sequence at which the message entered its current folder (delta: created vs updated). */
   arrivalSeq: number;
+  /** Single-value extended properties set by a client (`{id: 'String {guid} Name x', value}`); computed ones are added when rendered. */
+  extendedProperties: { id: string; value: string }[];
+  /** A draft created from MIME and not changed since: sending it sends that MIME as it is. */
+  fromMime: boolean;
+}
+
+/**
+ * A new `conversationIndex` as Exchange starts a thread with: one reserved byte, five bytes of the current FILETIME
+ * and a 16-byte GUID, base64 (22 bytes; https://learn.microsoft.com/en-us/graph/api/resources/message, property
+ * conversationIndex; the layout is MS-OXOMSG PidTagConversationIndex).
+ */
+export function newConversationIndex(now: Date): string {
+  const filetime = (BigInt(now.getTime()) + 11_644_473_600_000n) * 10_000n;
+  const header = Buffer.alloc(6);
+  header[0] = 0x01;
+  header.writeUIntBE(Number((filetime >> 24n) & 0xff_ffff_ffffn), 1, 5);
+  return Buffer.concat([header, randomBytes(16)]).toString('base64');
 }
 
 /** Graph renders date-times in UTC without fractional seconds for messages. */
@@ -94,6 +112,12 @@ function firstMessageId(value: string | string[] | undefined): string | undefine
   return Array.isArray(value) ? value[0] : value.split(/\s+/)[0];
 }
 
+/** Outlook's Thread-Index header carries the conversation index the sender's client made; kept when it is base64. */
+function threadIndexOf(parsed: ParsedMail): string | undefined {
+  const value = parsed.headers.get('thread-index');
+  return typeof value === 'string' && /^[A-Za-z0-9+/]{20,}={0,2}$/.test(value.trim()) ? value.trim() : undefined;
+}
+
 export function previewOf(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 255);
 }
@@ -114,7 +138,9 @@ export async function createMessageRecord(input: NewMessageInput): Promise<Messa
   const parsed = await simpleParser(input.raw, { keepCidLinks: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
   const html = typeof parsed.html === 'string' ? parsed.html : undefined;
   const text = parsed.text ?? '';
-  const messageId = parsed.messageId ?? `<${stableId('', input.raw.toString('base64').slice(0, 200))}@${input.domain}>`;
+  // A mail without a Message-ID gets a fresh one, as Exchange assigns it: never one derived from the content, or two
+  // different mails that begin alike would share it.
+  const messageId = parsed.messageId ?? newInternetMessageId(input.domain);
   const references = parsed.references;
   const root = firstMessageId(references) ?? firstMessageId(parsed.inReplyTo) ?? messageId;
   const sent = parsed.date ?? input.receivedAt;
@@ -151,7 +177,7 @@ export async function createMessageRecord(input: NewMessageInput): Promise<Messa
     replyTo: recipients(parsed.replyTo),
     internetMessageId: messageId,
     conversationId: stableId('AAQkAG', root.toLowerCase()),
-    conversationIndex: (parsed.headers.get('thread-index') as string | undefined) ?? null,
+    conversationIndex: threadIndexOf(parsed) ?? newConversationIndex(input.receivedAt),
     sentDateTime: graphDate(sent),
     receivedDateTime: receivedDate,
     createdDateTime: receivedDate,
@@ -172,5 +198,7 @@ export async function createMessageRecord(input: NewMessageInput): Promise<Messa
     headers: headerLines(parsed),
     changeKey: newChangeKey(),
     arrivalSeq: 0,
+    extendedProperties: [],
+    fromMime: false,
   };
 }

@@ -9,10 +9,11 @@ import { createJobResults, runJob } from '../../../src/jobs/index.ts';
 import { createSilentLogger } from '../../../src/log/index.ts';
 import { createNotificationsHandler } from '../../../src/notify/index.ts';
 import { openStore } from '../../../src/store/index.ts';
+import type { KillPoint } from './kill-points.ts';
 import { notificationsJob, supportMailbox } from './notify-world.ts';
 
 interface ChildArgs {
-  point: 'after-queue' | 'before-send' | 'after-send';
+  point: KillPoint;
   uri: string;
   dbName: string;
   connection: ConnectionConfig;
@@ -40,6 +41,8 @@ await runJob(notificationsJob, createNotificationsHandler({
   hooks: {
     afterQueue: () => (args.point === 'after-queue' ? die() : undefined),
     beforeSend: () => (args.point === 'before-send' ? die() : undefined),
+    afterDraftCreated: () => (args.point === 'after-draft-created' ? die() : undefined),
+    afterDraftRecorded: () => (args.point === 'after-draft-recorded' ? die() : undefined),
     afterSend: () => (args.point === 'after-send' ? die() : undefined),
   },
 }), { results: createJobResults(store, clock), logger });

@@ -46,6 +46,8 @@ export interface NotifyWorld {
   graphFor(connection: string, counter: GraphCallCounter): GraphClient;
   run(options?: { hooks?: DeliveryHooks & { afterQueue?(): void }; ownMailboxes?: string[] }): Promise<JobRunRecord>;
   sent(): Promise<SentMail[]>;
+  /** Stores the Sent Items copies the emulator still holds back (its Sent Items delay); resolves with how many. */
+  flushSentItems(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -53,10 +55,16 @@ export const notificationsJob: NotificationsJobConfig = {
   name: 'notify', type: 'notifications', connection: 'test', enabled: true, schedule: '1 minute', file: 'schedules/test.json', mailbox: supportMailbox,
 };
 
+/**
+ * Sent Items copies appear this late unless a test says otherwise: Exchange may store them well after the send
+ * (https://learn.microsoft.com/en-us/graph/outlook-immutable-id), and the notifier must never depend on them.
+ */
+export const defaultSentItemsDelayMs = 10 * 60_000;
+
 /** The emulated tenant over HTTPS, a throw-away database, a rules file and a notifications job wired to all three. */
-export async function startNotifyWorld(options: { rules?: NotificationsFile; start?: string } = {}): Promise<NotifyWorld> {
+export async function startNotifyWorld(options: { rules?: NotificationsFile; start?: string; sentItemsDelayMs?: number } = {}): Promise<NotifyWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'mailroom-notify-'));
-  const emulator = await startEmulator({ port: 0, stateDir: join(dir, 'emulator'), tenant: testTenant() });
+  const emulator = await startEmulator({ port: 0, stateDir: join(dir, 'emulator'), tenant: testTenant(), sentItemsDelayMs: options.sentItemsDelayMs ?? defaultSentItemsDelayMs });
   const db = await startTestDatabase();
   const clock = manualClock(options.start ?? '2026-11-20T09:00:00Z');
   const notificationsFile = options.rules ? join(dir, 'notifications.json') : join(process.cwd(), 'rules/notifications.json');
@@ -79,6 +87,7 @@ export async function startNotifyWorld(options: { rules?: NotificationsFile; sta
       ...(runOptions.hooks ? { hooks: runOptions.hooks } : {}),
     }), { results, logger }),
     sent: async () => (await control.sent(supportMailbox)) as unknown as SentMail[],
+    flushSentItems: async () => ((await control.call('POST', `/_emulator/mailboxes/${encodeURIComponent(supportMailbox)}/sent-items/flush`)) as { stored: number }).stored,
     close: async () => {
       await db.drop();
       await emulator.close();

@@ -1,0 +1,35 @@
+import type { AlertsJobConfig, JobConfig } from '../config/job-config.ts';
+import type { JobRunSummary } from '../jobs/index.ts';
+import type { AlertSignal } from './alert-types.ts';
+import type { CredentialExpiry } from './read-credential-expiry.ts';
+
+/** Everything the conditions are computed from, read once per evaluation (gather-watch-facts.ts). */
+export interface WatchFacts {
+  now: Date;
+  jobs: WatchedJob[];
+  credentials: CredentialExpiry[];
+  delegated: DelegatedConnectionFacts[];
+  /** Mails quarantined within the quarantine rule's window, per mail job. */
+  quarantined: { job: string; count: number }[];
+  signals: AlertSignal[];
+}
+
+export interface WatchedJob {
+  job: JobConfig;
+  /** After `mailroom jobs disable|enable`. */
+  enabled: boolean;
+  /** Its latest runs, newest first (a bounded number). */
+  runs: JobRunSummary[];
+}
+
+export interface DelegatedConnectionFacts {
+  connection: string;
+  /** Whether a token cache (a sign-in) is stored for it, and when MSAL last wrote it (a refresh). */
+  cacheUpdatedAt: Date | null;
+  signedIn: boolean;
+  /** The latest finished run of each job on this connection. */
+  latestRuns: { job: string; status: string; error: { code: string; message: string } | null }[];
+}
+
+/** The rules the evaluation applies: the alerts job's, or the defaults when no alerts job is configured. */
+export type AlertRules = Pick<AlertsJobConfig, 'rules' | 'jobs'>;
