@@ -14,6 +14,9 @@ import type { Store } from './store/index.ts';
 import { createTicketStore, type TicketStore } from './tickets/index.ts';
 import { createAlertsHandler } from './watch/index.ts';
 import { createProcessTraffic, type ProcessTraffic } from './metrics/index.ts';
+import { createPushStore, pushSettingsFor, wakeIfNotifiedDuringRun, withPush, type PushStore } from './push/index.ts';
+import { createJobWaker } from './scheduler/index.ts';
+import { notificationPaths } from './http/routes/graph-notification-routes.ts';
 
 export interface App {
   readonly config: MailroomConfig;
@@ -29,6 +32,12 @@ export interface App {
   findJob(name: string): JobConfig;
   /** Runs a job here and now under its lock (JOB_BUSY while it runs elsewhere, unless `wait`): the one way every caller runs a job. */
   runJobNow(name: string, options?: { signal?: AbortSignal; onProgress?: (progress: JobProgress) => void; worker?: string; wait?: boolean }): Promise<JobRunRecord>;
+  /** Graph subscriptions of the jobs that use push. */
+  readonly push: PushStore;
+  /** Brings a job's next run forward (a change notification came); false when it is disabled or already due. */
+  wakeJob(name: string): Promise<boolean>;
+  /** The scheduler calls this once it has recorded the end of a run. */
+  afterRun(name: string): Promise<void>;
 }
 
 export interface AppOptions {
@@ -39,6 +48,8 @@ export interface AppOptions {
   /** Replaces the handler of a job type: how tests observe the scheduler without real mail work. */
   handlers?: Partial<Record<JobConfig['type'], JobHandler<JobConfig>>>;
   traffic?: ProcessTraffic;
+  /** Where Graph reaches this installation's HTTP server (default: the config's http.publicBaseUrl); push needs https. */
+  publicBaseUrl?: string | null;
 }
 
 /**
@@ -71,15 +82,18 @@ export function createApp(options: AppOptions): App {
     return client.withCounter(counter);
   }
 
+  const push = createPushStore(store);
+  const waker = createJobWaker(store, clock);
+  const pushDeps = { store: push, waker, clock, logger, graphFor, settings: pushSettingsFor(options.publicBaseUrl !== undefined ? options.publicBaseUrl : config.http?.publicBaseUrl, notificationPaths) };
   const ownMailboxes = config.jobs.flatMap((j) => (j.type === 'mail' ? [j.mailbox] : []));
   const laneDeps = { store, graphFor, clock, logger };
   // Each lane's handler takes its own job config type; the scheduler dispatches by `type`, so the casts are sound.
   const handlers: Partial<Record<JobConfig['type'], JobHandler<JobConfig>>> = {
-    mail: createMailHandler({ store, tickets, graphFor, clock, root: config.root }) as JobHandler<JobConfig>,
-    notifications: createNotificationsHandler({ ...laneDeps, notificationsFile: config.notificationsFile, ownMailboxes }) as JobHandler<JobConfig>,
+    mail: withPush(createMailHandler({ store, tickets, graphFor, clock, root: config.root }), pushDeps) as JobHandler<JobConfig>,
+    notifications: createNotificationsHandler({ ...laneDeps, notificationsFile: config.notificationsFile, ownMailboxes, webhooks: { targets: config.http?.webhooks ?? [], env: config.env, baseDir: config.root } }) as JobHandler<JobConfig>,
     'calendar-publish': createCalendarPublishHandler(laneDeps) as JobHandler<JobConfig>,
-    'calendar-read': createCalendarReadHandler(laneDeps) as JobHandler<JobConfig>,
-    'room-sync': createRoomSyncHandler(laneDeps) as JobHandler<JobConfig>,
+    'calendar-read': withPush(createCalendarReadHandler(laneDeps), pushDeps) as JobHandler<JobConfig>,
+    'room-sync': withPush(createRoomSyncHandler(laneDeps), pushDeps) as JobHandler<JobConfig>,
     alerts: createAlertsHandler({ store, config, results, clock }) as JobHandler<JobConfig>,
     ...options.handlers,
   };
@@ -97,7 +111,12 @@ export function createApp(options: AppOptions): App {
   }
 
   return {
-    config, store, logger, clock, tickets, results, traffic, graphFor, handlerFor, findJob,
+    config, store, logger, clock, tickets, results, traffic, graphFor, handlerFor, findJob, push,
+    wakeJob: (name) => waker.wake(findJob(name)),
+    async afterRun(name) {
+      const job = config.jobs.find((j) => j.name === name);
+      if (job && pushDeps.settings) await wakeIfNotifiedDuringRun(pushDeps, job);
+    },
     runJobNow(name, runOptions = {}) {
       const job = findJob(name);
       return runJobWithLock(job, handlerFor(job), { results, logger, locks, lockLifetimeMs, ...runOptions });

@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // The console's browser script.
+    files: ['src/http/console/assets/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', Intl: 'readonly' } },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },

@@ -10,6 +10,10 @@ import { registerTicketsCommands } from './commands/tickets-commands.ts';
 import { registerNotificationsCommands } from './commands/notifications-commands.ts';
 import { registerCalendarCommands } from './commands/calendar-commands.ts';
 import { registerServiceCommands } from './commands/service-commands.ts';
+import { registerQuarantineCommands } from './commands/quarantine-commands.ts';
+import { registerJobsResyncCommand } from './commands/jobs-resync-command.ts';
+import { registerServeCommands } from './commands/serve-commands.ts';
+import { registerApiTokensCommands } from './commands/api-tokens-commands.ts';
 
 /** The one list of command groups; each group lives in its own file under commands/. */
 export function registerCommands(program: Command, deps: CliDeps): void {
@@ -17,10 +21,14 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerConnectionCommands(program, deps);
   registerRulesCommands(program, deps);
   registerJobsCommands(program, deps);
+  registerJobsResyncCommand(program, deps);
+  registerQuarantineCommands(program, deps);
   registerTicketsCommands(program, deps);
   registerNotificationsCommands(program, deps);
   registerCalendarCommands(program, deps);
   registerServiceCommands(program, deps);
+  registerServeCommands(program, deps);
+  registerApiTokensCommands(program, deps);
   registerEmulatorCommands(program, deps);
   registerHealthCommands(program, deps);
 }

@@ -7,6 +7,10 @@ export interface JobBase {
   schedule: string;
   /** The file that defines the job, for messages. */
   file: string;
+  /** Graph change notifications wake the job (mail, calendar-read, room-sync); default on with an https publicBaseUrl. */
+  push?: boolean;
+  /** How often a job with working push still polls; default "15 minutes". */
+  pollWhenPushHealthy?: string;
 }
 
 export interface MailPostActions {
@@ -24,7 +28,7 @@ export interface MailJobConfig extends JobBase {
   rules: string;
   since?: string;
   postActions: MailPostActions;
-  limits: { messagesPerRun: number; attachmentMaxBytes: number; maxAttempts: number };
+  limits: { messagesPerRun: number; attachmentMaxBytes: number; maxAttempts: number; messageMaxBytes?: number };
 }
 
 /** Sends what rules/notifications.json calls for, from `mailbox` through `connection` (the one place the sender is set). */

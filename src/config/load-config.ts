@@ -4,6 +4,7 @@ import { configInvalid, type ConfigProblem } from './config-problem.ts';
 import type { ConnectionConfig } from './connection-config.ts';
 import type { CalendarPublishJobConfig, CalendarReadJobConfig, JobConfig, MailJobConfig, NotificationsJobConfig, RoomSyncJobConfig } from './job-config.ts';
 import { parseSchedule } from './check-schedule.ts';
+import { withHttpDefaults, type HttpConfig } from './http-config.ts';
 import { readJsonFile } from './read-json-file.ts';
 import type { Environment } from './read-environment.ts';
 import { validateWithSchema } from './schema-registry.ts';
@@ -19,6 +20,8 @@ export interface MailroomConfig {
   readonly ruleSets: Readonly<Record<string, string>>;
   /** rules/notifications.json when present. */
   readonly notificationsFile: string | null;
+  /** The HTTP server's settings (a schedule file's `http`), with defaults when no file has one (absent only in configs built by hand). */
+  readonly http?: HttpConfig;
 }
 
 export interface LoadConfigOptions {
@@ -122,6 +125,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
   const jobPointers = new Map<JobConfig, string>();
   const connectionFiles = new Map<string, string>();
   const jobFiles = new Map<string, string>();
+  let http: HttpConfig | undefined;
   const display = (file: string): string => relative(options.root, file) || file;
 
   for (const path of await listJson(join(options.root, 'schedules'))) {
@@ -136,7 +140,11 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
       problems.push(...found);
       continue;
     }
-    const doc = read.value as { connections?: ConnectionConfig[]; jobs?: Record<string, unknown>[] };
+    const doc = read.value as { connections?: ConnectionConfig[]; jobs?: Record<string, unknown>[]; http?: Record<string, unknown> };
+    if (doc.http !== undefined) {
+      if (http) problems.push({ file, pointer: '/http', message: `the HTTP server is also configured in ${http.file ?? '?'} (keep one)` });
+      else http = withHttpDefaults(doc.http, file, options.env);
+    }
     (doc.connections ?? []).forEach((connection, index) => {
       const seen = connectionFiles.get(connection.name);
       if (seen) problems.push({ file, pointer: `/connections/${index}/name`, message: `connection "${connection.name}" is also defined in ${seen}` });
@@ -177,6 +185,13 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
     }
   }
 
+  const envPort = options.env.MAILROOM_HTTP_PORT;
+  if (envPort !== undefined && envPort !== '' && (!/^\d{1,5}$/.test(envPort.trim()) || Number(envPort) > 65535)) {
+    problems.push({ file: 'environment', pointer: '/MAILROOM_HTTP_PORT', message: `must be a port number 0-65535, not "${envPort ?? ''}"` });
+  }
+  if (http?.signIn && !connectionFiles.has(http.signIn.connection)) {
+    problems.push({ file: http.file ?? '', pointer: '/http/signIn/connection', message: `no connection named "${http.signIn.connection}" (known: ${[...connectionFiles.keys()].join(', ') || 'none'})` });
+  }
   if (problems.length > 0) throw configInvalid(problems);
-  return deepFreeze({ root: options.root, env: options.env, connections, jobs, ruleSets, notificationsFile });
+  return deepFreeze({ root: options.root, env: options.env, connections, jobs, ruleSets, notificationsFile, http: http ?? withHttpDefaults(undefined, null, options.env) });
 }

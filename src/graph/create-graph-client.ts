@@ -81,6 +81,7 @@ export function createGraphClient(connection: ConnectionConfig, options: GraphCl
     const get = async <T>(path: string, o?: RequestOptions): Promise<T> => json<T>(await send('GET', path, o));
     return {
       connectionName: connection.name,
+      graphBaseUrl: hosts.graphBaseUrl,
       get,
       async getBytes(path, o) {
         return new Uint8Array(await (await send('GET', path, o)).arrayBuffer());

@@ -61,4 +61,6 @@ export interface GraphClient {
   /** The same client (token, limits, caches) counting additionally into `counter`, e.g. one job run's. */
   withCounter(counter: GraphCallCounter): GraphClient;
   readonly connectionName: string;
+  /** The connection's Graph base URL (`https://graph.microsoft.com/v1.0`): saved links below it are ours to follow. */
+  readonly graphBaseUrl: string;
 }

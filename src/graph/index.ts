@@ -7,7 +7,4 @@ export { escapeODataString } from './escape-odata-string.ts';
 export { resolveMailFolder, wellKnownFolderNames } from './resolve-mail-folder.ts';
 export { userPath } from './user-path.ts';
 export { batchBodyBytes, maxBatchSize } from './run-batch.ts';
-export { createDraftRequest, type CreateDraftRequestOptions, type CreateDraftRequest } from './requests/create-draft-request.ts';
-export { sendDraftRequest, type SendDraftRequestOptions, type SendDraftRequest } from './requests/send-draft-request.ts';
-export { findMessageRequest, type FindMessageRequestOptions, type FindMessageRequest } from './requests/find-message-request.ts';
-export { getMessageStateRequest, type GetMessageStateRequestOptions, type GetMessageStateRequest } from './requests/get-message-state-request.ts';
+export * from './requests/index.ts';

@@ -23,6 +23,9 @@ export interface JobRun {
 export interface ListRunsQuery {
   job?: string;
   limit?: number;
+  /** Only runs started before this (the previous page's last startedAt): paging newest first. */
+  before?: Date;
+  status?: JobRunStatus;
 }
 
 export interface JobResults {
@@ -177,7 +180,9 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
 
     async list(query = {}) {
       await settleInterrupted();
-      const filter = query.job ? { job: query.job } : {};
+      const filter: Record<string, unknown> = query.job ? { job: query.job } : {};
+      if (query.before) filter.startedAt = { $lt: query.before };
+      if (query.status) filter.status = query.status;
       const found = await withStoreErrors('list job runs', () =>
         runs.find(filter, { projection: { items: 0 } }).sort({ startedAt: -1 }).limit(query.limit ?? 20).toArray(),
       );

@@ -10,6 +10,7 @@ import { drainOutbox, type DeliveryHooks } from './drain-outbox.ts';
 import { loadNotifications } from './load-notifications.ts';
 import { queueDueReminders } from './queue-due-reminders.ts';
 import { queueEventNotifications } from './queue-event-notifications.ts';
+import { deliverWebhooks, type WebhookContext } from './webhooks/index.ts';
 
 export interface NotificationsHandlerDeps {
   store: Store;
@@ -20,6 +21,8 @@ export interface NotificationsHandlerDeps {
   notificationsFile: string | null;
   /** Every mailbox a mail job reads: never notified, whatever a rule says. */
   ownMailboxes: readonly string[];
+  /** Outbound webhook targets (schedules/ http.webhooks): delivered after the outbox, in the same run. */
+  webhooks?: Pick<WebhookContext, 'targets' | 'env' | 'baseDir' | 'limits'>;
   /** Test seams to stop the process at a chosen point (crash tests); never set in production. */
   hooks?: DeliveryHooks & { afterQueue?(): void | Promise<void> };
 }
@@ -58,6 +61,10 @@ export function createNotificationsHandler(deps: NotificationsHandlerDeps): JobH
       limits: notifications.limits,
       ...(deps.hooks ? { hooks: deps.hooks } : {}),
     });
+    if (deps.webhooks && deps.webhooks.targets.some((t) => t.enabled) && !ctx.signal.aborted) {
+      const webhooks = await deliverWebhooks({ ...deps.webhooks, store: deps.store, clock: deps.clock, logger: ctx.logger, signal: ctx.signal });
+      for (const [name, n] of Object.entries(webhooks)) if (n > 0) ctx.run.count(`webhooks.${name}`, n);
+    }
     if (ctx.signal.aborted) throw new AppError('JOB_ABORTED', `job ${job.name} was stopped; the next run continues with what is left`);
   };
 }

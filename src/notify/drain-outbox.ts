@@ -2,10 +2,11 @@ import { isAppError, toAppError, type AppError, type Clock } from '../core/index
 import type { GraphClient } from '../graph/index.ts';
 import type { JobRun } from '../jobs/index.ts';
 import type { Logger } from '../log/index.ts';
-import { collectionNames, withStoreErrors, type Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import type { Outbox } from './create-outbox.ts';
 import type { OutboxEntry } from './notification-types.ts';
 import { sendNotification, type DeliveryHooks } from './send-notification.ts';
+import { createThreadIndex } from '../tickets/index.ts';
 
 export type { DeliveryHooks } from './send-notification.ts';
 
@@ -36,14 +37,7 @@ function retryDelay(attempts: number, baseMs: number, retryAfterMs: number | und
 async function rememberMessageId(context: DrainContext, entry: OutboxEntry): Promise<void> {
   // Alert mail (ticket number 0, src/watch) belongs to no ticket: a reply to it must not thread into one.
   if (entry.ticketNumber <= 0) return;
-  const id = entry.internetMessageId.replace(/^<|>$/g, '');
-  await withStoreErrors('remember sent message id', () =>
-    context.store.collection<{ _id: string; ticketNumber: number; source: string; at: Date }>(collectionNames.knownMessages).updateOne(
-      { _id: id },
-      { $setOnInsert: { ticketNumber: entry.ticketNumber, source: 'notification', at: context.clock() } },
-      { upsert: true },
-    ),
-  );
+  await createThreadIndex(context.store).remember([{ ids: [entry.internetMessageId], ticketNumber: entry.ticketNumber }], 'notification', context.clock());
 }
 
 function recordSent(context: DrainContext, entry: OutboxEntry, note: string | undefined): void {

@@ -8,3 +8,5 @@ export { notificationMessageId } from './queue-notification.ts';
 export { reminderEventId } from './queue-due-reminders.ts';
 export type { DeliveryHooks } from './drain-outbox.ts';
 export type * from './notification-types.ts';
+export { queueAgentReply } from './queue-agent-reply.ts';
+export { addAgentComment, type AgentComment, type AgentCommentDeps } from './add-agent-comment.ts';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { validateWithSchema } from '../config/schema-registry.ts';
 import { checkPreprocessSteps, type PreprocessStepConfig } from '../mail/preprocess/index.ts';
 import { compileExpression } from './compile-expression.ts';
+import { checkIntakeSettings, readIntakeSettings } from './intake-settings.ts';
 import { ruleInvalid, type RuleProblem } from './rule-problem.ts';
 import type { CompiledExpression, CompiledRule, CompiledRuleSet, PostActions, RuleSetSpec, RuleSpec } from './rule-types.ts';
 
@@ -111,6 +112,7 @@ export function compileRuleSet(file: string, raw: unknown, hash?: string): Compi
   if (isRecord(raw) && Array.isArray(raw.rules)) {
     for (const p of checkRuleList(raw.rules)) add(p.pointer, p.message);
   }
+  for (const p of checkIntakeSettings(raw)) add(p.pointer, p.message);
   if (problems.length > 0) throw ruleInvalid(problems.sort((a, b) => comparePointers(a.pointer, b.pointer)));
 
   const spec = raw as RuleSetSpec;
@@ -130,12 +132,15 @@ export function compileRuleSet(file: string, raw: unknown, hash?: string): Compi
     postActions: freezePostActions(rule.postActions),
   }));
 
+  const intake = readIntakeSettings(spec);
   return Object.freeze({
     file,
     name: spec.name,
     hash: hash ?? createHash('sha256').update(JSON.stringify(raw)).digest('hex'),
     ticketTokenPrefix: spec.ticketTokenPrefix ?? '#',
-    preprocess: Object.freeze(spec.preprocess.map((step) => Object.freeze({ ...step }))),
+    // Each step gets the file's enabled packs, so every caller of preprocessMessage runs what the file says.
+    preprocess: Object.freeze(spec.preprocess.map((step) => Object.freeze({ ...step, packs: intake.enabledPacks }))),
+    intake,
     rules: Object.freeze(rules),
     postActions: freezePostActions(spec.postActions),
   });

@@ -40,7 +40,7 @@ function threadReferences(input: RuleInput): string[] {
  */
 export async function evaluateRules(ruleSet: CompiledRuleSet, input: RuleInput, options: EvaluateOptions = {}): Promise<RuleDecision> {
   const document = buildRuleDocument(input);
-  const functions = createRuleFunctions(input.message, ruleSet.ticketTokenPrefix);
+  const functions = createRuleFunctions(input.message, ruleSet.ticketTokenPrefix, { intake: ruleSet.intake, input });
   const decision: RuleDecision = {
     rule: null,
     action: 'none',

@@ -1,6 +1,7 @@
 import type { Expression } from 'jsonata';
 import type { Message } from '../mail/parse/message.ts';
 import type { PreprocessStepConfig } from '../mail/preprocess/index.ts';
+import type { IntakeSettings, IntakeSpec } from './intake-settings.ts';
 
 /** The vocabulary of rule files (see src/config/schemas/rule-set.schema.json) and of the decisions they produce. */
 
@@ -27,8 +28,8 @@ export interface RuleSpec {
   postActions?: PostActions;
 }
 
-/** A rule file as written (after schema validation). */
-export interface RuleSetSpec {
+/** A rule file as written (after schema validation). packs, senderPolicy, senderAuthentication: see IntakeSpec. */
+export interface RuleSetSpec extends IntakeSpec {
   $schema?: string;
   name: string;
   description?: string;
@@ -67,6 +68,8 @@ export interface CompiledRuleSet {
   readonly preprocess: readonly PreprocessStepConfig[];
   readonly rules: readonly CompiledRule[];
   readonly postActions: Readonly<PostActions>;
+  /** Packs, sender policy and authentication settings; absent in a hand-built set (then: every pack, no policy). */
+  readonly intake?: IntakeSettings;
 }
 
 /** What the rules see of one message. The connector preprocesses with the rule set's own steps first. */
@@ -78,6 +81,11 @@ export interface RuleInput {
   knownThread?: boolean;
   /** Address of the mailbox the message was read from, when known. */
   mailbox?: string | null;
+  /**
+   * What the store knows about the sender, counted by the connector (it needs I/O): tickets created from this
+   * From address in the hour before the message arrived. Absent: unknown, and $overSenderCap() is false.
+   */
+  senderStats?: { newTicketsLastHour: number };
 }
 
 export interface RuleTraceEntry {

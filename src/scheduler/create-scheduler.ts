@@ -22,6 +22,8 @@ export interface SchedulerHost {
   readonly logger: Logger;
   findJob(name: string): JobConfig;
   runJobNow(name: string, options?: { signal?: AbortSignal; worker?: string }): Promise<JobRunRecord>;
+  /** Called after Agenda has recorded the end of a run (its next run is set by then), e.g. to run again at once. */
+  afterRun?(name: string): Promise<void>;
 }
 
 export interface SchedulerOptions {
@@ -71,6 +73,8 @@ export function createScheduler(app: SchedulerHost, options: SchedulerOptions = 
     const id = String(completed.attrs._id);
     completions.get(id)?.();
     completions.delete(id);
+    const name = (completed.attrs.data as AgendaJobData | undefined)?.job;
+    if (name && app.afterRun) void app.afterRun(name).catch((error: Error) => app.logger.warn(`scheduler: after the run of ${name}: ${error.message}`));
   });
 
   async function runAgendaJob(agendaJob: Job<AgendaJobData>): Promise<void> {

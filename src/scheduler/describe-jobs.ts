@@ -1,4 +1,5 @@
 import type { JobConfig } from '../config/job-config.ts';
+import type { Clock } from '../core/index.ts';
 import { createJobLocks, type JobResults, type JobRunStatus } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
 import { agendaJobNames } from './agenda-job-names.ts';
@@ -18,10 +19,10 @@ export interface JobDescription {
   enabled: boolean;
   /** Set when `jobs enable|disable` overrides the schedule file. */
   override: 'enabled' | 'disabled' | null;
-  /** A run of it goes on now: a worker holds Agenda's lock, or any run (`jobs run`, the API) holds the job's lease. */
+  /** A run of it holds the job's lease now (a worker's schedule, `jobs run`, the API). */
   running: boolean;
-  /** `interrupted`: its process died mid-run (stored so by the results store once the run's lease lapsed). */
-  lastRun: { id: string; status: JobRunStatus | 'interrupted'; startedAt: Date; endedAt: Date | null; counts: Record<string, number> } | null;
+  /** `interrupted`: its process died mid-run (the results store says so once the run's lease lapsed). */
+  lastRun: { id: string; status: JobRunStatus; startedAt: Date; endedAt: Date | null; counts: Record<string, number> } | null;
   nextRunAt: Date | null;
   /** Failed runs since the last one that was not a failure. */
   failuresInRow: number;
@@ -29,7 +30,6 @@ export interface JobDescription {
 
 interface AgendaEntry {
   data?: { job?: string };
-  lockedAt?: Date | null;
   nextRunAt?: Date | null;
 }
 
@@ -37,6 +37,7 @@ export interface DescribeJobsHost {
   readonly config: { readonly jobs: readonly JobConfig[] };
   readonly store: Store;
   readonly results: JobResults;
+  readonly clock: Clock;
 }
 
 export function describeTarget(job: JobConfig): string {
@@ -59,17 +60,15 @@ export async function describeJobs(host: DescribeJobsHost, names?: readonly stri
   const latest = await host.results.latest(jobs.map((j) => j.name));
   const entries = await host.store.db.collection<AgendaEntry>(agendaCollection)
     .find({ name: { $in: Object.values(agendaJobNames) }, 'data.job': { $in: jobs.map((j) => j.name) } })
-    .project<AgendaEntry>({ data: 1, lockedAt: 1, nextRunAt: 1 }).toArray();
+    .project<AgendaEntry>({ data: 1, nextRunAt: 1 }).toArray();
+  const locks = createJobLocks(host.store, host.clock);
   const byJob = new Map(entries.map((e) => [e.data?.job ?? '', e]));
-  const locks = createJobLocks(host.store, () => new Date());
-  const leased = new Set<string>();
-  for (const job of jobs) if (await locks.holder(job.name)) leased.add(job.name);
   const out: JobDescription[] = [];
   for (const job of jobs) {
     const entry = byJob.get(job.name);
     const last = latest.get(job.name);
-    // The locks say whether it runs now; a run record left "running" by a killed process does not.
-    const running = leased.has(job.name) || (entry?.lockedAt !== null && entry?.lockedAt !== undefined);
+    // The job's lease says whether it runs now, wherever it was started.
+    const running = (await locks.holder(job.name)) !== null;
     let failuresInRow = 0;
     if (last && failureStatuses.has(last.status)) {
       for (const run of await host.results.list({ job: job.name, limit: 50 })) {
@@ -86,7 +85,7 @@ export async function describeJobs(host: DescribeJobsHost, names?: readonly stri
       enabled: isEffectivelyEnabled(job, overrides),
       override: overrides.has(job.name) ? (overrides.get(job.name) ? 'enabled' : 'disabled') : null,
       running,
-      lastRun: last ? { id: last._id, status: last.status === 'running' && !running ? 'interrupted' : last.status, startedAt: last.startedAt, endedAt: last.endedAt, counts: last.counts } : null,
+      lastRun: last ? { id: last._id, status: last.status, startedAt: last.startedAt, endedAt: last.endedAt, counts: last.counts } : null,
       nextRunAt: entry?.nextRunAt ?? null,
       failuresInRow,
     });

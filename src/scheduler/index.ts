@@ -2,4 +2,6 @@ export { createScheduler, type Scheduler, type SchedulerOptions } from './create
 export { reconcileSchedules, isEffectivelyEnabled, type ReconcileResult } from './reconcile-schedules.ts';
 export { readJobOverrides, setJobOverride } from './job-overrides.ts';
 export { agendaJobNames } from './agenda-job-names.ts';
+export { createJobWaker, type JobWaker } from './create-job-waker.ts';
+export { setJobEnabled } from './set-job-enabled.ts';
 export { describeJobs, describeTarget, type JobDescription, type DescribeJobsHost } from './describe-jobs.ts';

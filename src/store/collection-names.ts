@@ -25,6 +25,18 @@ export const collectionNames = {
   calendarState: 'calendar_state',
   rooms: 'rooms',
   roomReservations: 'room_reservations',
+  /** One Graph change-notification subscription per job that uses push. */
+  pushSubscriptions: 'push_subscriptions',
+  /** API tokens for machines: hashes only (the token is shown once). */
+  apiTokens: 'api_tokens',
+  /** Console sessions, keyed by the hash of the session cookie. */
+  httpSessions: 'http_sessions',
+  /** People's sign-ins in flight (state, PKCE verifier, nonce), until the callback or their expiry. */
+  signInRequests: 'sign_in_requests',
+  /** The outbound webhook queue: one document per (target, event), delivered at least once. */
+  webhookDeliveries: 'webhook_deliveries',
+  /** Per webhook target: up to which ticket event time deliveries were queued. */
+  webhookState: 'webhook_state',
   /** GridFS's own files collection of the `files` bucket (ids derived from the content checksum, for de-duplication). */
   fileMetadata: 'files.files',
   /** GridFS's chunks collection of the `files` bucket. */

@@ -25,6 +25,7 @@ export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.objects, key: { key: 1 }, name: 'key_unique', unique: true },
   { collection: c.objects, key: { type: 1, createdAt: -1 }, name: 'type_created' },
   { collection: c.mailLedger, key: { job: 1, status: 1 }, name: 'job_status' },
+  { collection: c.mailLedger, key: { mailbox: 1, internetMessageId: 1 }, name: 'mailbox_message_id' },
   // The indexes a GridFS upload stream would create on first use; putFiles writes the bucket without one.
   { collection: c.fileMetadata, key: { filename: 1, uploadDate: 1 }, name: 'filename_1_uploadDate_1' },
   { collection: c.fileChunks, key: { files_id: 1, n: 1 }, name: 'files_id_1_n_1', unique: true },
@@ -40,4 +41,8 @@ export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.appointments, key: { resource: 1 }, name: 'resource' },
   { collection: c.calendarEvents, key: { user: 1, start: 1 }, name: 'user_start' },
   { collection: c.roomReservations, key: { room: 1, start: 1 }, name: 'room_start' },
+  { collection: c.pushSubscriptions, key: { subscriptionId: 1 }, name: 'subscription_id' },
+  { collection: c.apiTokens, key: { hash: 1 }, name: 'hash_unique', unique: true },
+  { collection: c.apiTokens, key: { activeName: 1 }, name: 'active_name_unique', unique: true },
+  { collection: c.webhookDeliveries, key: { status: 1, nextAttemptAt: 1 }, name: 'status_next_attempt' },
 ];

@@ -6,3 +6,4 @@ export { startEmbeddedServer, type EmbeddedServer } from './embedded/start-embed
 export { startTestDatabase, startDedicatedServer, type TestDatabase } from './start-test-database.ts';
 export { insertOnce, insertManyOnce } from './insert-once.ts';
 export { putFile, putFiles, readFileBytes, sha256Hex, type FileToStore, type StoredFileMeta } from './file-store.ts';
+export { openFileStream } from './open-file-stream.ts';

@@ -2,3 +2,11 @@ export { createTicketStore, type TicketStore, type NewTicket, type NewComment, t
 export { recordTicketEvent, listPendingTicketEvents, markTicketEventNotified } from './ticket-events.ts';
 export { formatTicketToken, subjectWithToken } from './ticket-token.ts';
 export type * from './ticket-types.ts';
+export { createThreadIndex, type ThreadIndex, type ThreadEntry } from './thread-index.ts';
+export { threadSnapshot, pickThread, normaliseMessageId, type ThreadSnapshot, type ThreadTarget } from './thread-snapshot.ts';
+export { applyChangeSet } from './apply-change-set.ts';
+export type { ChangeSet, PlannedChange, MailChange, AppliedChange } from './change-set.ts';
+export { searchTickets, type TicketSearch, type TicketPage } from './search-tickets.ts';
+export { openStoredFile, type StoredFileDownload } from './open-stored-file.ts';
+export { findObject, listObjectsPage } from './find-object.ts';
+export { listTicketEventsSince } from './list-ticket-events-since.ts';

@@ -43,6 +43,8 @@ export interface TicketChange {
   assignee?: string | null;
   group?: string | null;
   dueAt?: Date | null;
+  /** Custom fields to set (merged into the ticket's fields; null removes one). */
+  fields?: Record<string, unknown>;
 }
 
 export interface ListTicketsQuery {
@@ -217,8 +219,16 @@ export function createTicketStore(store: Store, clock: Clock): TicketStore {
     async updateTicket(number, change) {
       const before = await getTicket(number);
       const now = clock();
-      const set: Partial<Ticket> = { ...change, updatedAt: now };
-      await withStoreErrors('update ticket', () => tickets.updateOne({ number }, { $set: set }));
+      const { fields, ...standard } = change;
+      const set: Record<string, unknown> = { ...standard, updatedAt: now };
+      const unset: Record<string, ''> = {};
+      for (const [name, value] of Object.entries(fields ?? {})) {
+        // A field name becomes part of a database path: no dots, no leading $.
+        if (!/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(name)) throw new AppError('USAGE', `"${name}" is not a valid custom field name`, { hint: 'Use letters, digits, _ and -, starting with a letter or _.' });
+        if (value === null) unset[`fields.${name}`] = '';
+        else set[`fields.${name}`] = value;
+      }
+      await withStoreErrors('update ticket', () => tickets.updateOne({ number }, { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) }));
       const after = await getTicket(number);
       const stamp = now.toISOString();
       if (change.assignee !== undefined && change.assignee !== before.assignee && change.assignee !== null) {

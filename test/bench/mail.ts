@@ -1,4 +1,4 @@
-// npm run bench:mail [-- --messages 2000]
+// npm run bench:mail [-- --messages 2000]   |   npm run bench:mail -- --large [--messages 12] [--attachment-mb 25]
 // Seeds N messages of realistic size into an emulated mailbox (emulator in its own process, as Microsoft would be),
 // runs one mail job to completion against the embedded database, and prints throughput, Graph requests per message
 // and peak memory of the connector process. The last line is one JSON object. Targets: >= 300 msg/s, <= 0.3 req/msg.
@@ -13,6 +13,7 @@ import { startTestDatabase } from '../../src/store/index.ts';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 import { emulatorClient } from '../helpers/emulator-client.ts';
 import { secretValue, supportMailbox, testConnection, testJob, testTenant } from '../helpers/mail-world.ts';
+import { benchLarge } from './mail-large.ts';
 
 const argIndex = process.argv.indexOf('--messages');
 const total = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 2000;
@@ -47,6 +48,12 @@ async function startEmulatorProcess(dir: string): Promise<{ emulator: RunningEmu
 
 const dir = await mkdtemp(join(tmpdir(), 'mailroom-bench-'));
 const { emulator, stop } = await startEmulatorProcess(dir);
+if (process.argv.includes('--large')) {
+  await benchLarge(emulator);
+  stop();
+  await rm(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 const control = emulatorClient(emulator);
 const samples = await corpus();
 process.stderr.write(`seeding ${total} messages from ${samples.length} fixtures…\n`);

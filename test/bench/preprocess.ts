@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchCase } from './preprocess/bench-case.ts';
+import { benchPacks, type BenchCase } from './preprocess/bench-case.ts';
 import { candidates, ours, type Cleaner } from './preprocess/cleaners.ts';
 import { loadCorpora } from './preprocess/load-corpora.ts';
 import { scoreCase, type Verdict } from './preprocess/score-case.ts';
@@ -87,7 +87,8 @@ for (const corpus of corpusNames) {
 
 const all = corpusNames.map((name) => tallies.get(name)?.get(ours.name) as Tally);
 const overall = all.reduce((sum, t) => ({ cases: sum.cases + t.cases, exact: sum.exact + t.exact, over: sum.over + t.over, under: sum.under + t.under, ms: sum.ms + t.ms }), { cases: 0, exact: 0, over: 0, under: 0, ms: 0 });
-console.log(`\noverall (mailroom): ${overall.exact}/${overall.cases} = ${pct(overall.exact / overall.cases).trim()}, over-trimmed ${overall.over}, under-trimmed ${overall.under}, ${(overall.ms / overall.cases).toFixed(2)} ms/msg`);
+console.log(`\npacks enabled for mailroom: ${benchPacks.join(', ')}`);
+console.log(`overall (mailroom): ${overall.exact}/${overall.cases} = ${pct(overall.exact / overall.cases).trim()}, over-trimmed ${overall.over}, under-trimmed ${overall.under}, ${(overall.ms / overall.cases).toFixed(2)} ms/msg`);
 for (const candidate of candidates) {
   const t = corpusNames.map((name) => tallies.get(name)?.get(candidate.name) as Tally);
   const exact = t.reduce((s, x) => s + x.exact, 0);
@@ -107,6 +108,7 @@ console.log(
     overall: { cases: overall.cases, accuracy: round(overall.exact / overall.cases), overTrimmed: overall.over, underTrimmed: overall.under, msPerMessage: round(overall.ms / overall.cases) },
     corpora: summary,
     speed: { maxMs: round(speed.maxMs) },
+    packs: benchPacks,
   }),
 );
 

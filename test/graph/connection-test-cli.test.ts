@@ -1,7 +1,7 @@
 import test from 'ava';
 import { Command } from 'commander';
 import { registerConnectionCommands, type ConnectionCliDeps } from '../../src/cli/commands/connection-commands.ts';
-import type { ConnectionJob } from '../../src/cli/commands/connection-required-roles.ts';
+import type { ConnectionJob } from '../../src/graph/connection-test/required-roles.ts';
 import type { ConnectionConfig } from '../../src/config/connection-config.ts';
 import { ids, startTestEmulator, type TestEmulator } from './emulator-tenant.ts';
 

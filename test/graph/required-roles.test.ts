@@ -1,5 +1,5 @@
 import test from 'ava';
-import { missingRoles, requiredRoles } from '../../src/cli/commands/connection-required-roles.ts';
+import { missingRoles, requiredRoles } from '../../src/graph/connection-test/required-roles.ts';
 
 const job = (name: string, type: string, extra: object = {}) => ({ name, type, connection: 'c', enabled: true, ...extra });
 

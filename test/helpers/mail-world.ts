@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,22 @@ import type { MailroomConfig } from '../../src/config/load-config.ts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type TenantDefinition } from '../../src/emulator/index.ts';
 import { createSilentLogger } from '../../src/log/index.ts';
 import { startTestDatabase, type TestDatabase } from '../../src/store/index.ts';
+import type { ExecutionContext } from 'ava';
+import type { JobRunRecord } from '../../src/jobs/index.ts';
 import { emulatorClient } from './emulator-client.ts';
+
+/** The outcomes a mail can end a run with; `seen` must be their sum. */
+export const mailOutcomes = ['created', 'updated', 'ignored', 'duplicate', 'failed', 'quarantined', 'gone', 'deferred'] as const;
+
+/** Every mail a run saw has exactly one outcome: `seen` is the sum of the outcome counts, and each has one line. */
+export function assertAccounted(t: ExecutionContext, run: Pick<JobRunRecord, 'counts' | 'items' | 'itemsOmitted'>): void {
+  const sum = mailOutcomes.reduce((total, outcome) => total + (run.counts[outcome] ?? 0), 0);
+  t.is(run.counts.seen ?? 0, sum, `seen equals the sum of the outcomes: ${JSON.stringify(run.counts)}`);
+  const unknown = Object.keys(run.counts).filter((name) => name !== 'seen' && !(mailOutcomes as readonly string[]).includes(name));
+  t.deepEqual(unknown, [], 'no count outside the outcomes');
+  t.is(run.items.length + run.itemsOmitted, sum, 'one line per mail');
+  t.is(new Set(run.items.map((item) => item.key)).size, run.items.length, 'no mail has two lines');
+}
 
 export const tenantId = '8b3c7a52-2f4e-4d1a-9c6b-1e2f3a4b5c6d';
 export const clientId = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
@@ -43,6 +59,8 @@ export interface MailWorld {
   db: TestDatabase;
   app: App;
   job: MailJobConfig;
+  /** Runs a mail job of the world and asserts that every mail it saw is accounted for. */
+  run(t: ExecutionContext, name?: string): Promise<JobRunRecord>;
   close(): Promise<void>;
 }
 
@@ -81,10 +99,52 @@ export async function startMailWorld(options: { job?: Partial<MailJobConfig>; em
   const app = createApp({ config, store: db.store, logger: createSilentLogger() });
   return {
     emulator, control: emulatorClient(emulator), db, app, job,
+    async run(t, name = job.name) {
+      const record = await app.runJobNow(name);
+      assertAccounted(t, record);
+      return record;
+    },
     close: async () => {
       await db.drop();
       await emulator.close();
       await rm(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface ChildResult {
+  killed: boolean;
+  /** The child's JSON line when it finished. */
+  result: { status: string; counts: Record<string, number>; writes: number; peakRssBytes: number; [field: string]: unknown } | null;
+  /** Database writes the child made before it ended (from its stderr). */
+  writes: number;
+  output: string;
+}
+
+/**
+ * Runs the world's mail job once in a child process (test/mail/run-job-child.ts): `KILL_AFTER_WRITES` kills it with
+ * SIGKILL right after its k-th database write, `KILL_ON_INFLIGHT` after the in-flight mark of a mail with that subject.
+ */
+export function runJobChild(world: MailWorld, env: Record<string, string> = {}): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/mail/run-job-child.ts'], {
+      env: { ...process.env, EMU_URL: world.emulator.url, EMU_CA: world.emulator.caFile, DB_URI: world.db.uri, DB_NAME: world.db.dbName, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (_code, signal) => {
+      const line = stdout.trim().split('\n').pop() ?? '';
+      let result: ChildResult['result'] = null;
+      try {
+        result = line.startsWith('{') ? (JSON.parse(line) as ChildResult['result']) : null;
+      } catch {
+        result = null;
+      }
+      resolve({ killed: signal === 'SIGKILL', result, writes: (stderr.match(/^write \d+/gm) ?? []).length, output: `${stdout}${stderr}` });
+    });
+  });
 }

@@ -1,48 +1,62 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
+import { collectionNames } from '../../src/store/index.ts';
+import type { LedgerEntry } from '../../src/mail/connector/index.ts';
 import { buildMime } from '../helpers/build-mime.ts';
-import { startMailWorld, supportMailbox } from '../helpers/mail-world.ts';
+import { assertAccounted, runJobChild, startMailWorld, supportMailbox } from '../helpers/mail-world.ts';
 
-const REQUESTS = 150;
-const REPLIES = 50;
+/** One wave of mail: requests (some delivered twice), replies to them, auto-replies. */
+const WAVE = { requests: 20, duplicates: 4, replies: 6, autoReplies: 4 };
 
-function runChild(env: Record<string, string>, killAfterMs: number | null): Promise<{ killed: boolean; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/mail/run-job-child.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
-    const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('error', reject);
-    child.on('close', (_code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ killed: signal === 'SIGKILL', output });
-    });
-  });
-}
-
-test('a job killed with SIGKILL at many points and restarted ends with exactly one ticket per request and one comment per reply', async (t) => {
+test('a job killed after its k-th database write at 20+ points and restarted ends with every mail\'s outcome recorded once', async (t) => {
   const world = await startMailWorld();
   t.teardown(() => world.close());
-  for (let i = 0; i < REQUESTS; i += 1) {
-    await world.control.deliver(supportMailbox, buildMime({ from: `user${i % 17}@fabrikam.example`, subject: `Request ${i}: something is broken`, body: `Details of request ${i}.`, messageId: `req-${i}@fabrikam.example` }), 'Inbox/Support');
+  let second = 0;
+  const deliver = (mime: string): Promise<unknown> => {
+    second += 1;
+    const at = new Date(Date.UTC(2026, 10, 20, 8, 0, 0) + second * 1000).toISOString();
+    return world.control.call('POST', `/_emulator/mailboxes/${encodeURIComponent(supportMailbox)}/messages?folder=Inbox%2FSupport&receivedDateTime=${at}`, mime, 'message/rfc822');
+  };
+  let waves = 0;
+  async function deliverWave(): Promise<void> {
+    const w = waves++;
+    for (let i = 0; i < WAVE.requests; i += 1) {
+      const mime = buildMime({ from: `user${i % 17}@fabrikam.example`, subject: `Request ${w}.${i}: something is broken`, body: `Details of request ${w}.${i}.`, messageId: `req-${w}-${i}@fabrikam.example` });
+      await deliver(mime);
+      // The same mail delivered a second time (to another address of the mailbox): a duplicate.
+      if (i < WAVE.duplicates) await deliver(`Delivered-To: helpdesk@contoso.example\r\n${mime}`);
+    }
+    for (let i = 0; i < WAVE.replies; i += 1) {
+      await deliver(buildMime({ from: `user${i % 17}@fabrikam.example`, subject: `Re: Request ${w}.${i}: something is broken`, body: `More about request ${w}.${i}.`, messageId: `reply-${w}-${i}@fabrikam.example`, inReplyTo: `req-${w}-${i}@fabrikam.example`, references: [`req-${w}-${i}@fabrikam.example`] }));
+    }
+    for (let i = 0; i < WAVE.autoReplies; i += 1) {
+      await deliver(buildMime({ from: `user${i}@fabrikam.example`, subject: `Automatic reply: Request ${w}.${i}`, body: 'I am out of office.', messageId: `oof-${w}-${i}@fabrikam.example`, headers: { 'Auto-Submitted': 'auto-replied' } }));
+    }
   }
-  for (let i = 0; i < REPLIES; i += 1) {
-    await world.control.deliver(supportMailbox, buildMime({ from: `user${i % 17}@fabrikam.example`, subject: `Re: Request ${i}: something is broken`, body: `More about request ${i}.`, messageId: `reply-${i}@fabrikam.example`, inReplyTo: `req-${i}@fabrikam.example`, references: [`req-${i}@fabrikam.example`] }), 'Inbox/Support');
-  }
-  const env = { EMU_URL: world.emulator.url, EMU_CA: world.emulator.caFile, DB_URI: world.db.uri, DB_NAME: world.db.dbName };
+  await deliverWave();
+  await deliverWave();
 
-  // Kill points spread over start-up, the delta round, MIME fetches, writes and post-actions.
+  // Kill points from the run's own progress: right after its k-th database write, k spread over start-up, the
+  // in-flight marks, files, tickets, comments, thread links, the post-actions' ledger writes and the run records.
+  // When a run gets through before its kill point, a new wave of mail arrives, so every kill point lands in work.
+  // A high maxAttempts: this test is about durability; interrupted mail counting towards quarantine has its own test.
   let kills = 0;
-  for (let attempt = 0; attempt < 40 && kills < 22; attempt += 1) {
-    const delay = 700 + ((attempt * 137) % 1600);
-    const result = await runChild(env, delay);
-    if (result.killed) kills += 1;
-    else break;
+  for (let attempt = 0; attempt < 60 && kills < 22; attempt += 1) {
+    const k = 1 + ((attempt * 7) % 29);
+    const child = await runJobChild(world, { KILL_AFTER_WRITES: String(k), MAX_ATTEMPTS: '100' });
+    if (child.killed) kills += 1;
+    else {
+      t.regex(child.result?.status ?? '', /succeeded|partial/, child.output);
+      await deliverWave();
+    }
   }
-  const final = await runChild(env, null);
-  t.regex(final.output, /"status":"(succeeded|partial)"/, final.output);
-  t.true(kills >= 20, `only ${kills} kills landed before the job finished`);
+  const final = await runJobChild(world, { MAX_ATTEMPTS: '100' });
+  t.regex(final.result?.status ?? '', /succeeded|partial/, final.output);
+  t.true(kills >= 20, `only ${kills} kills landed`);
+  const REQUESTS = waves * WAVE.requests;
+  const DUPLICATES = waves * WAVE.duplicates;
+  const REPLIES = waves * WAVE.replies;
+  const AUTO_REPLIES = waves * WAVE.autoReplies;
+  const total = REQUESTS + DUPLICATES + REPLIES + AUTO_REPLIES;
 
   const tickets = await world.app.tickets.listTickets({ limit: 1000 });
   t.is(tickets.length, REQUESTS);
@@ -50,7 +64,19 @@ test('a job killed with SIGKILL at many points and restarted ends with exactly o
   let comments = 0;
   for (const ticket of tickets) comments += (await world.app.tickets.listComments(ticket.number)).length;
   t.is(comments, REPLIES);
-  const leftInFolder = await world.control.list(supportMailbox, 'Inbox/Support');
-  t.is(leftInFolder.length, 0, 'every mail ends up processed and moved');
-  t.is((await world.control.list(supportMailbox, 'Inbox/Processed')).length, REQUESTS + REPLIES);
+  t.is((await world.control.list(supportMailbox, 'Inbox/Support')).length, 0, 'every mail ends up processed and moved');
+  t.is((await world.control.list(supportMailbox, 'Inbox/Processed')).length, total);
+
+  // Every mail has exactly one final outcome in the ledger.
+  const entries = await world.db.store.collection<LedgerEntry>(collectionNames.mailLedger).find({ job: 'support' }).toArray();
+  t.is(entries.length, total);
+  t.deepEqual([...new Set(entries.map((e) => e.status))], ['done']);
+  const byAction = new Map<string, number>();
+  for (const e of entries) byAction.set(e.outcome?.action ?? '?', (byAction.get(e.outcome?.action ?? '?') ?? 0) + 1);
+  t.deepEqual(Object.fromEntries([...byAction].sort()), { 'added-comment': REPLIES, 'created-ticket': REQUESTS, duplicate: DUPLICATES, ignored: AUTO_REPLIES });
+
+  // Every run record, killed or not, reconciles: seen is the sum of its outcomes at every flush.
+  const runs = await world.app.results.list({ job: 'support', limit: 100 });
+  t.true(runs.length > kills);
+  for (const summary of runs) assertAccounted(t, await world.app.results.get(summary._id));
 });

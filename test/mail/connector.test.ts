@@ -12,7 +12,7 @@ test('a folder of varied mail becomes tickets, comments and ignored mail; post-a
   await control.deliver(supportMailbox, buildMime({ from: 'Bo <bo@fabrikam.example>', subject: 'Automatic reply: VPN drops every hour', body: 'I am out of office until Monday.', messageId: 'oof-1@fabrikam.example', headers: { 'Auto-Submitted': 'auto-replied' }, date: 'Fri, 20 Nov 2026 10:05:00 +0000' }), 'Inbox/Support');
   await control.deliver(supportMailbox, buildMime({ from: 'someone@elsewhere.example', subject: 'Not for this job', body: 'I stay in the Inbox.', messageId: 'other@elsewhere.example' }), 'Inbox');
 
-  const run = await app.runJobNow('support');
+  const run = await world.run(t);
   t.is(run.status, 'succeeded', JSON.stringify(run.error));
   t.deepEqual(run.counts, { seen: 4, created: 2, updated: 1, ignored: 1 });
 
@@ -38,7 +38,7 @@ test('a folder of varied mail becomes tickets, comments and ignored mail; post-a
   t.true(processed.some((m) => m.categories.includes('Mailroom: ignored')));
   t.is((await control.list(supportMailbox, 'Inbox')).length, 1);
 
-  const again = await app.runJobNow('support');
+  const again = await world.run(t);
   t.is(again.status, 'succeeded');
   t.is(again.counts.created ?? 0, 0);
   t.is(again.counts.updated ?? 0, 0);
@@ -50,11 +50,11 @@ test('a reply arriving in a later run threads into its ticket by token and by Re
   t.teardown(() => world.close());
   const { control, app } = world;
   await control.deliver(supportMailbox, buildMime({ from: 'ann@fabrikam.example', subject: 'Laptop fan is loud', body: 'Very loud.', messageId: 'fan@fabrikam.example' }), 'Inbox/Support');
-  await app.runJobNow('support');
+  await world.run(t);
   const [ticket] = await app.tickets.listTickets();
   await control.deliver(supportMailbox, buildMime({ from: 'ann@fabrikam.example', subject: `Re: Laptop fan is loud [#${ticket!.number}]`, body: 'Any news?', messageId: 'fan-2@fabrikam.example' }), 'Inbox/Support');
   await control.deliver(supportMailbox, buildMime({ from: 'ann@fabrikam.example', subject: 'Re: Laptop fan is loud', body: 'Still loud.', messageId: 'fan-3@fabrikam.example', references: ['fan@fabrikam.example'] }), 'Inbox/Support');
-  const second = await app.runJobNow('support');
+  const second = await world.run(t);
   t.is(second.counts.updated, 2);
   t.is((await app.tickets.listTickets()).length, 1);
   t.deepEqual((await app.tickets.listComments(ticket!.number)).map((c) => c.body.trim()), ['Any news?', 'Still loud.']);

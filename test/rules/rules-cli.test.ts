@@ -27,7 +27,7 @@ async function makeProject(t: Parameters<typeof makeTempDir>[0], rules: Record<s
 test('rules validate: the shipped rule files are valid, one summary line each', async (t) => {
   const result = await runRulesCommand(['rules', 'validate'], root);
   t.is(result.code, 0, result.stdout + result.stderr);
-  t.regex(result.stdout, /^ok +rules\/default\.json: rule set "default", 3 rules, \d+ expressions/m);
+  t.regex(result.stdout, /^ok +rules\/default\.json: rule set "default", 6 rules, \d+ expressions/m);
   t.regex(result.stdout, /^ok +rules\/examples\.json: rule set "examples"/m);
 });
 

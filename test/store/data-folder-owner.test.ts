@@ -49,7 +49,7 @@ test('a command started while `mailroom start` prepares the database waits for i
     await emulatorClient(emulator).deliver(supportMailbox, buildMime({ from: 'Ann <ann@fabrikam.example>', subject: `Owner ${i}`, body: 'Hello.', messageId: `owner-${i}@fabrikam.example` }), 'Inbox/Support');
   }
   const cache = await privateCache(t);
-  const env = { LOCAL_SECRET: secretValue, MONGODB_URI: '', MAILROOM_DEMO: '0', XDG_CACHE_HOME: cache.xdg };
+  const env = { LOCAL_SECRET: secretValue, MONGODB_URI: '', MAILROOM_DEMO: '0', XDG_CACHE_HOME: cache.xdg, MAILROOM_HTTP_PORT: '0' };
 
   // First the worker makes its tickets, and stops.
   const first = startCli(['start'], { cwd: project, env });

@@ -1,3 +1,4 @@
+import { listPostActionFolders } from '../../mail/connector/index.ts';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { createMongoTokenCacheStore, signInWithDeviceCode, type TokenCacheStore } from '../../auth/index.ts';
@@ -6,8 +7,8 @@ import type { ConnectionConfig } from '../../config/connection-config.ts';
 import { createLogger, type Logger } from '../../log/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
-import type { ConnectionJob } from './connection-required-roles.ts';
-import { runConnectionTest, type ConnectionTestContext, type ConnectionTestReport } from './connection-test.ts';
+import type { ConnectionJob } from '../../graph/connection-test/required-roles.ts';
+import { runConnectionTest, type ConnectionTestContext, type ConnectionTestReport } from '../../graph/connection-test/run-connection-test.ts';
 import { formatConnectionTest } from './connection-test-format.ts';
 
 /** What the connection commands use; tests hand these in directly. */
@@ -66,6 +67,7 @@ async function testConnections(name: string | undefined, options: { mailbox?: st
     }
     const report = await runConnectionTest(connection, enabledJobs.filter((j) => j.connection === connection.name), options, {
       env: deps.env, baseDir: deps.cwd, logger, now: deps.testing?.now ?? new Date(),
+      postActionFolders: (job) => listPostActionFolders(job, deps.cwd),
       notificationsOn: (config.notificationsFile ?? null) !== null,
       ...(deps.testing?.graph ? { graph: deps.testing.graph } : {}),
       ...(tokenStore ? { store: tokenStore } : {}),

@@ -1,6 +1,6 @@
-import type { ConnectionTestReport } from './connection-test.ts';
+import type { ConnectionTestReport } from '../../graph/connection-test/run-connection-test.ts';
 
-const labels: Record<string, string> = { token: 'token', roles: 'roles', mailbox: 'mailbox', folder: 'folder', 'secret-expiry': 'secret expiry' };
+const labels: Record<string, string> = { token: 'token', roles: 'roles', mailbox: 'mailbox', folder: 'folder', 'post-action-folder': 'move folder', 'secret-expiry': 'secret expiry' };
 
 /** One line per step: status, step, reason; a failure or warning gets its fix on the next line. */
 export function formatConnectionTest(report: ConnectionTestReport): string {

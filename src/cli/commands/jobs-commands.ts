@@ -3,7 +3,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { AppError } from '../../core/index.ts';
 import type { JobRunRecord } from '../../jobs/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
-import { createScheduler, describeJobs, setJobOverride } from '../../scheduler/index.ts';
+import { createScheduler, describeJobs, setJobEnabled } from '../../scheduler/index.ts';
 import { formatTable, formatWhen, shorten } from './format-table.ts';
 
 function countsText(counts: Record<string, number>): string {
@@ -90,10 +90,7 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
       .argument('<name>', 'job name')
       .action(async (name: string) => {
         const app = await deps.openApp();
-        app.findJob(name);
-        await setJobOverride(app.store, name, enabled, app.clock());
-        const scheduler = createScheduler(app);
-        await scheduler.reconcile();
+        await setJobEnabled(app, createScheduler(app), name, enabled);
         deps.stdout(`${name} ${enabled ? 'enabled' : 'disabled'}\n`);
       });
   }

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import type { RulesCliDeps } from './rules-cli-deps.ts';
 import { defaultRulesFile, runRulesTest, type RulesTestOptions } from './rules-test.ts';
+import { runRulesPacks } from './rules-packs.ts';
 import { runRulesValidate } from './rules-validate.ts';
 
 export type { RulesCliDeps } from './rules-cli-deps.ts';
 
 /**
- * Adds `mailroom rules validate` and `mailroom rules test`. Results are printed and failures found while checking
+ * Adds `mailroom rules validate`, `mailroom rules test` and `mailroom rules packs`. Results are printed and failures found while checking
  * set the exit code (validate: 2 on any problem; test --expect: 1 on any difference, 1 when a rule failed on a
  * message). Bad arguments and an invalid rule file for `test` throw AppError (USAGE, RULE_INVALID: exit 2).
  * Run with program.parseAsync.
@@ -35,5 +36,14 @@ export function registerRulesCommands(program: Command, deps: RulesCliDeps): voi
     .option('--known-thread', 'treat every message as a reply to a known message (knownThread = true); a dry run has no database, so it is false otherwise')
     .action(async (messages: string[], options: RulesTestOptions) => {
       await runRulesTest(messages, options, deps);
+    });
+
+  rules
+    .command('packs')
+    .description('the built-in client and language packs, and which ones a rule file enables in which order')
+    .option('--rules <file>', 'rule file', defaultRulesFile)
+    .option('--json', 'one JSON object: file, packs [{name, kind, title, recognises, enabled, position}]')
+    .action(async (options: { rules: string; json?: boolean }) => {
+      await runRulesPacks(options, deps);
     });
 }

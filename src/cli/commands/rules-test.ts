@@ -1,9 +1,10 @@
 import { access, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError, errorCodes, toAppError, type ErrorCode } from '../../core/index.ts';
-import { parseMessage } from '../../mail/parse/index.ts';
-import { defaultStepOrder, preprocessMessage, type PreprocessStepConfig } from '../../mail/preprocess/index.ts';
-import { evaluateRules, loadRuleSet, type CompiledRuleSet, type RuleDecision } from '../../rules/index.ts';
+import { decideMessage } from '../../mail/decide/index.ts';
+import { defaultStepOrder, type PreprocessStepConfig } from '../../mail/preprocess/index.ts';
+import { loadRuleSet, type CompiledRuleSet, type RuleDecision } from '../../rules/index.ts';
+import { threadSnapshot } from '../../tickets/index.ts';
 import type { RulesCliDeps } from './rules-cli-deps.ts';
 import { checkExpectation, expectedFileFor } from './rules-expect.ts';
 import { formatDryRun } from './rules-test-format.ts';
@@ -17,17 +18,19 @@ function allSteps(): PreprocessStepConfig[] {
   return defaultStepOrder.map((s) => ({ ...s, enabled: true }));
 }
 
-/** Parse → preprocess → rules on one .eml: the production code path with no database, network or writes. */
+/**
+ * `decide` on one .eml, the function the connector calls: the production path with no database, network or writes.
+ * `--known-thread` stands for a thread index that knows the mail's references.
+ */
 export async function dryRunMessage(file: string, ruleSet: CompiledRuleSet, options: RulesTestOptions, cwd: string): Promise<DryRunResult> {
-  const raw = await readFile(resolve(cwd, file));
-  const message = await parseMessage(raw);
-  const steps = options.preprocess === 'all' ? allSteps() : ruleSet.preprocess;
-  const preprocessed = preprocessMessage(message, steps);
-  const base = { file, subject: message.subject, from: message.from?.address || null, preprocess: preprocessed.trace, text: preprocessed.text };
+  const raw = new Uint8Array(await readFile(resolve(cwd, file)));
+  const threads = threadSnapshot(new Map());
+  const knownThreads = { ...threads, has: () => options.knownThread ?? false, get: () => (options.knownThread ? { number: 0 } : undefined), with: () => knownThreads };
+  const preprocess = options.preprocess === 'all' ? { preprocess: allSteps() } : {};
   try {
-    const decision = await evaluateRules(ruleSet, { message, text: preprocessed.text, knownThread: options.knownThread ?? false });
+    const { message, text, preprocess: trace, decision } = await decideMessage({ raw, ruleSet, threads: knownThreads, now: new Date(0), ...preprocess });
     return {
-      ...base,
+      file, subject: message.subject, from: message.from?.address || null, preprocess: trace, text,
       rule: decision.rule,
       action: decision.action,
       ...(decision.objectType === undefined ? {} : { objectType: decision.objectType }),
@@ -38,8 +41,10 @@ export async function dryRunMessage(file: string, ruleSet: CompiledRuleSet, opti
     };
   } catch (error) {
     const failure = toAppError(error, 'RULE_EVALUATION_FAILED');
+    if (!failure.code.startsWith('RULE_') || failure.code === 'RULE_INVALID') throw failure;
     const trace = Array.isArray(failure.details.trace) ? (failure.details.trace as RuleDecision['trace']) : [];
-    return { ...base, rule: null, action: null, fields: {}, threadHint: null, postActions: {}, trace, error: { code: failure.code, message: failure.message } };
+    const partial = (failure.details.decided ?? {}) as { subject?: string; from?: string | null; preprocess?: DryRunResult['preprocess']; text?: string };
+    return { file, subject: partial.subject ?? '', from: partial.from ?? null, preprocess: partial.preprocess ?? [], text: partial.text ?? '', rule: null, action: null, fields: {}, threadHint: null, postActions: {}, trace, error: { code: failure.code, message: failure.message } };
   }
 }
 

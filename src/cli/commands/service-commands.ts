@@ -4,6 +4,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
 import { createScheduler } from '../../scheduler/index.ts';
 import { importCalendarPlan } from '../../calendar/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
+import { startHttpServer } from './serve-commands.ts';
 
 /** Resolves on the first SIGINT or SIGTERM: the signal to stop taking jobs and shut down cleanly. */
 function untilSignal(): Promise<string> {
@@ -20,6 +21,8 @@ function untilSignal(): Promise<string> {
 
 interface RunOptions {
   withEmulator: boolean;
+  /** `start` serves the API and console too; `worker` only runs jobs. */
+  withHttp?: boolean;
   graceMs: number;
 }
 
@@ -77,8 +80,16 @@ async function serve(deps: CliDeps, options: RunOptions, closables: Closable[], 
     logger.info('demo: the jobs read the emulated mailboxes now; in another terminal try `npx mailroom tickets list`, `npx mailroom objects`, `npx mailroom jobs results`, `npx mailroom notifications list`');
     logger.info(`demo: deliver more mail with: curl --cacert ${emulator.caFile} -X POST --data-binary @fixtures/rules/default/new-request.eml -H 'content-type: message/rfc822' '${emulator.url}/_emulator/mailboxes/support@contoso.example/messages?folder=Inbox/Support'`);
   }
+  const http = options.withHttp ? await startHttpServer(app, deps) : undefined;
+  let httpOpen = http !== undefined;
+  if (http) closables.push({ name: 'HTTP server', close: async () => { if (httpOpen) await http.close(); } });
   const signal = await stopSignal;
   logger.info(`${signal}: finishing running jobs (at most ${Math.round(options.graceMs / 1000)} s), then stopping; a second signal ends it at once`);
+  // No new requests (a "run now", a replay) while the running jobs finish.
+  if (http) {
+    httpOpen = false;
+    await http.close();
+  }
   await scheduler.stop(options.graceMs);
   logger.info('stopped');
 }
@@ -96,7 +107,7 @@ export function registerServiceCommands(program: Command, deps: CliDeps): void {
     .option('--grace <seconds>', 'on SIGTERM/SIGINT, how long running jobs may take to finish', '30')
     .action(async (options: { grace: string }) => {
       const config = await deps.loadConfig();
-      await runService(deps, { withEmulator: wantsEmulator(deps, config.connections), graceMs: Number(options.grace) * 1000 });
+      await runService(deps, { withEmulator: wantsEmulator(deps, config.connections), withHttp: true, graceMs: Number(options.grace) * 1000 });
     });
 
   program

@@ -15,6 +15,8 @@ export interface FaultSpec {
    * draft created, but the client saw a 504). Graph operations only.
    */
   afterEffect?: boolean;
+  /** Graph's error code to answer with instead of the status's usual one (e.g. `resyncRequired`). */
+  code?: string;
 }
 
 interface Fault {
@@ -25,7 +27,7 @@ interface Fault {
   hits: number;
 }
 
-const ALLOWED = new Set([401, 403, 404, 410, 429, 500, 502, 503, 504]);
+const ALLOWED = new Set([400, 401, 403, 404, 410, 429, 500, 502, 503, 504]);
 
 /** Faults from `POST /_emulator/faults`: for the next N matching requests, or a fraction of them. */
 export class FaultInjector {
@@ -86,6 +88,7 @@ export class FaultInjector {
 /** The Graph error a fault stands for, with the codes Graph really uses for these statuses. */
 export function faultError(spec: FaultSpec): GraphError {
   const headers: Record<string, string> = spec.retryAfter === undefined ? {} : { 'Retry-After': String(spec.retryAfter) };
+  if (spec.code !== undefined) return new GraphError(spec.status, spec.code, `Injected fault: ${spec.code}.`, headers);
   switch (spec.status) {
     case 429:
       return new GraphError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', headers);

@@ -1,3 +1,2 @@
-export { applyDecisions, type AppliedDecision, type ApplyInput } from './apply-decision.ts';
+export { planChanges, ticketsToLoad, type PlanInput } from './plan-changes.ts';
 export { planPostActions, mergePostActions } from './post-actions.ts';
-export { rememberMessageIds, rememberThreads, findThreadTicket, loadKnownMessages, pickThread, bareMessageId } from './known-messages.ts';

@@ -1,4 +1,4 @@
-import type { BatchRequest } from '../../graph/index.ts';
+import { messageMoveRequest, messagePatchRequest, type BatchRequest } from '../../graph/index.ts';
 import type { PostActions } from '../../rules/index.ts';
 
 /** Job defaults with the matching rule's post-actions on top (field by field; categories add up). */
@@ -16,19 +16,14 @@ export function mergePostActions(jobDefaults: PostActions, fromRule: PostActions
  * https://learn.microsoft.com/graph/outlook-immutable-id
  */
 export function planPostActions(mailbox: string, graphId: string, actions: PostActions, moveToFolderId: string | null, idPrefix: string, existingCategories: readonly string[] = []): BatchRequest[] {
-  const base = `/users/${encodeURIComponent(mailbox)}/messages/${encodeURIComponent(graphId)}`;
-  const headers = { 'Content-Type': 'application/json', Prefer: 'IdType="ImmutableId"' };
+  const ref = { mailbox, messageId: graphId };
   const patch: Record<string, unknown> = {};
   if (actions.markRead) patch.isRead = true;
   if (actions.flag) patch.flag = { flagStatus: 'flagged' };
   // PATCH replaces the whole list: keep what people already put on the mail.
   if (actions.categories && actions.categories.some((c) => !existingCategories.includes(c))) patch.categories = [...new Set([...existingCategories, ...actions.categories])];
   const requests: BatchRequest[] = [];
-  if (Object.keys(patch).length > 0) requests.push({ id: `${idPrefix}-patch`, method: 'PATCH', url: base, body: patch, headers });
-  if (moveToFolderId) {
-    const move: BatchRequest = { id: `${idPrefix}-move`, method: 'POST', url: `${base}/move`, body: { destinationId: moveToFolderId }, headers };
-    if (requests.length > 0) move.dependsOn = [`${idPrefix}-patch`];
-    requests.push(move);
-  }
+  if (Object.keys(patch).length > 0) requests.push(messagePatchRequest({ ...ref, requestId: `${idPrefix}-patch`, changes: patch }));
+  if (moveToFolderId) requests.push(messageMoveRequest({ ...ref, requestId: `${idPrefix}-move`, destinationFolderId: moveToFolderId, dependsOn: requests.length > 0 ? [`${idPrefix}-patch`] : [] }));
   return requests;
 }

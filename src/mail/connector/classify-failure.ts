@@ -12,3 +12,12 @@ export function isMessageFailure(error: AppError): boolean {
   if (error.code.startsWith('AUTH_')) return false;
   return true;
 }
+
+/**
+ * Whether a failed post-action can never succeed as asked (a missing folder, a request Graph refuses): that mail
+ * counts an attempt and is quarantined after N. Throttling and outages only leave the post-action for the next run.
+ */
+export function isPermanentPostActionFailure(error: AppError): boolean {
+  return error.code === 'GRAPH_FOLDER_NOT_FOUND' || error.code === 'GRAPH_BAD_REQUEST' || error.code === 'MAIL_POST_ACTION_FAILED'
+    || error.code === 'GRAPH_ERROR' || error.code === 'GRAPH_ACCESS_DENIED';
+}

@@ -7,13 +7,19 @@ export interface DeltaState {
   kind: 'next' | 'delta';
   folderId: string;
   updatedAt: Date;
+  /** Set by `mailroom jobs resync`: the next run drops the link and reads the folder in full. */
+  resyncRequestedAt?: Date | null;
 }
 
 export interface DeltaStateStore {
   load(job: string, folderId: string): Promise<DeltaState | null>;
   save(job: string, folderId: string, link: string, kind: DeltaState['kind'], at: Date): Promise<void>;
   clear(job: string, folderId: string): Promise<void>;
+  /** Marks every saved position of a job for a full read; returns how many there were. */
+  requestResync(job: string, at: Date): Promise<number>;
 }
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function createDeltaStateStore(store: Store): DeltaStateStore {
   const states = store.collection<DeltaState>(collectionNames.deltaState);
@@ -22,11 +28,15 @@ export function createDeltaStateStore(store: Store): DeltaStateStore {
     load: (job, folderId) => withStoreErrors('read delta state', () => states.findOne({ _id: id(job, folderId) })),
     async save(job, folderId, link, kind, at) {
       await withStoreErrors('save delta state', () =>
-        states.updateOne({ _id: id(job, folderId) }, { $set: { link, kind, folderId, updatedAt: at } }, { upsert: true }),
+        states.updateOne({ _id: id(job, folderId) }, { $set: { link, kind, folderId, updatedAt: at, resyncRequestedAt: null } }, { upsert: true }),
       );
     },
     async clear(job, folderId) {
       await withStoreErrors('clear delta state', () => states.deleteOne({ _id: id(job, folderId) }));
+    },
+    async requestResync(job, at) {
+      const result = await withStoreErrors('request resync', () => states.updateMany({ _id: { $regex: `^${escapeRegex(job)}\\|` } }, { $set: { resyncRequestedAt: at } }));
+      return result.matchedCount;
     },
   };
 }

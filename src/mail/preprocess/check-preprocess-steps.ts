@@ -1,3 +1,4 @@
+import { isPackName, packNames } from './packs/pack-catalog.ts';
 import { stepRegistry } from './step-registry.ts';
 import type { PreprocessStepConfig, StepProblem } from './step-types.ts';
 
@@ -16,7 +17,10 @@ function checkStep(config: PreprocessStepConfig, at: string): StepProblem[] {
   if (config === null || typeof config !== 'object') return [{ pointer: at, message: 'a step must be an object with a "step" name' }];
   const problems: StepProblem[] = [];
   for (const key of Object.keys(config)) {
-    if (!['step', 'enabled', 'options'].includes(key)) problems.push({ pointer: `${at}/${key}`, message: `unknown property "${key}"` });
+    if (!['step', 'enabled', 'options', 'packs'].includes(key)) problems.push({ pointer: `${at}/${key}`, message: `unknown property "${key}"` });
+  }
+  if (config.packs !== undefined && (!Array.isArray(config.packs) || !config.packs.every(isPackName))) {
+    problems.push({ pointer: `${at}/packs`, message: `"packs" must list known packs: ${packNames.join(', ')}` });
   }
   if (config.enabled !== undefined && typeof config.enabled !== 'boolean') problems.push({ pointer: `${at}/enabled`, message: '"enabled" must be true or false' });
   const definition = typeof config.step === 'string' ? stepRegistry.get(config.step) : undefined;

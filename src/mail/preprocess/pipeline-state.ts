@@ -2,6 +2,7 @@ import type { Document } from 'domhandler';
 import type { Message } from '../parse/index.ts';
 import { convertHtmlToText, defaultHtmlToTextOptions, type HtmlToTextOptions } from './html/convert-html-to-text.ts';
 import { parseHtml, renderHtml } from './html/html-document.ts';
+import { allPacks, type EnabledPacks } from './packs/enabled-packs.ts';
 import { HtmlLineView } from './view/html-line-view.ts';
 import type { LineView } from './view/line-view.ts';
 import { TextLineView } from './view/text-line-view.ts';
@@ -16,6 +17,8 @@ export class PipelineState {
   html: Document | null;
   text: string;
   readonly message: Message;
+  /** The packs the running step may use; preprocessMessage sets them from each step's config. */
+  packs: EnabledPacks = allPacks;
 
   constructor(message: Message) {
     this.message = message;

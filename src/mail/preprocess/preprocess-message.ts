@@ -1,6 +1,7 @@
 import { AppError } from '../../core/index.ts';
 import type { Message } from '../parse/index.ts';
 import { checkPreprocessSteps } from './check-preprocess-steps.ts';
+import { resolveEnabledPacks } from './packs/enabled-packs.ts';
 import { PipelineState } from './pipeline-state.ts';
 import { stepRegistry } from './step-registry.ts';
 import type { PreprocessResult, PreprocessStepConfig, PreprocessTrace } from './step-types.ts';
@@ -43,6 +44,7 @@ export function preprocessMessage(message: Message, steps: readonly PreprocessSt
     if (definition === undefined) continue; // unreachable: checked above
     if (definition.input === 'text' && state.html !== null) record(IMPLICIT_CONVERSION, () => state.convertToText());
     const options = definition.parseOptions(config.options ?? {});
+    state.packs = resolveEnabledPacks(config.packs);
     record(config.step, () => definition.run(state, options));
   }
   if (state.html !== null) record(IMPLICIT_CONVERSION, () => state.convertToText());

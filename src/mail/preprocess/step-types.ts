@@ -4,6 +4,11 @@ export interface PreprocessStepConfig {
   /** Default true. */
   enabled?: boolean;
   options?: Record<string, unknown>;
+  /**
+   * The enabled packs (see packs/pack-catalog.ts), in order. Not written in rule files: the rule loader fills it
+   * from the file's top-level "packs" list. Absent means every pack, for callers that do not use rule files.
+   */
+  packs?: readonly string[];
 }
 
 export interface PreprocessTrace {

@@ -13,7 +13,11 @@ import { textContent } from 'domutils';
 export const quoteClients = ['outlook', 'gmail', 'apple', 'thunderbird', 'yahoo'] as const;
 export type QuoteClient = (typeof quoteClients)[number];
 
-export function findHtmlQuote(document: Document, clients: ReadonlySet<QuoteClient> = new Set(quoteClients)): Element | null {
+/** The markup families findHtmlQuote knows; the step's "clients" option and the client packs both map onto them. */
+export type QuoteMarkup = 'outlook-desktop' | 'outlook-web' | 'gmail' | 'apple' | 'thunderbird' | 'yahoo';
+export const allQuoteMarkup: ReadonlySet<QuoteMarkup> = new Set(['outlook-desktop', 'outlook-web', 'gmail', 'apple', 'thunderbird', 'yahoo']);
+
+export function findHtmlQuote(document: Document, clients: ReadonlySet<QuoteMarkup> = allQuoteMarkup): Element | null {
   let found: Element | null = null;
   const visit = (nodes: readonly AnyNode[]): void => {
     for (const node of nodes) {
@@ -30,12 +34,13 @@ export function findHtmlQuote(document: Document, clients: ReadonlySet<QuoteClie
   return found;
 }
 
-function isQuoteContainer(element: Element, clients: ReadonlySet<QuoteClient>): boolean {
+function isQuoteContainer(element: Element, clients: ReadonlySet<QuoteMarkup>): boolean {
   const id = (element.attribs['id'] ?? '').toLowerCase();
   const classes = ` ${(element.attribs['class'] ?? '').toLowerCase()} `;
   const style = (element.attribs['style'] ?? '').toLowerCase().replace(/\s+/g, '');
-  if (clients.has('outlook')) {
-    if (id === 'divrplyfwdmsg' || id === 'appendonsend' || id === 'olk_src_body_section' || id.startsWith('x_divrplyfwdmsg')) return true;
+  if (clients.has('outlook-web') && (id === 'divrplyfwdmsg' || id === 'appendonsend' || id.startsWith('x_divrplyfwdmsg'))) return true;
+  if (clients.has('outlook-desktop')) {
+    if (id === 'olk_src_body_section') return true;
     if (element.name === 'div' && /border-top:solid#(?:e1e1e1|b5c4df)/.test(style) && /from|von|de|da|van|od|fra|från/i.test(textContent(element).slice(0, 60))) return true;
   }
   if (clients.has('yahoo') && classes.includes(' yahoo_quoted ')) return true;

@@ -1,4 +1,6 @@
 import { attributionStarts, forwardIntros, forwardWords, originalMessageWords, wroteWords } from './quote-vocabulary.ts';
+import { hasAddress, hasClientHeaderShape, isPlausibleHeaderBlock } from './header-block-shape.ts';
+import type { HeaderField } from './quote-vocabulary.ts';
 import { readLine, type ReadLine } from './read-line.ts';
 
 export type QuoteKind = 'reply' | 'forward';
@@ -16,6 +18,8 @@ export interface QuoteBoundary {
 export interface BoundaryContext {
   /** The message subject: an Outlook header block looks the same for a reply and a forward, the subject tells them apart. */
   subject?: string;
+  /** Whether a marker found on these lines may be used (the enabled language packs read its words); default yes. */
+  accept?: (markerLines: readonly string[]) => boolean;
 }
 
 // Every pattern below runs on one line (or three joined lines) of bounded length, and none nests quantifiers,
@@ -45,7 +49,7 @@ export function findQuoteBoundary(rawLines: readonly string[], context: Boundary
     // Inside an interleaved answer a quoted header only counts when nothing of the sender follows it.
     if (line.depth > 0 && i < trailingQuote) continue;
     const found = boundaryAt(lines, i, subjectSaysForward);
-    if (found !== null) return found;
+    if (found !== null && (context.accept === undefined || context.accept(rawLines.slice(found.start, Math.max(found.contentStart, found.start + 1))))) return found;
   }
   if (trailingQuote < lines.length) return quoteBlockBoundary(lines, trailingQuote);
   return null;
@@ -65,7 +69,8 @@ function boundaryAt(lines: readonly ReadLine[], i: number, subjectSaysForward: b
     const isForward = forwardWords.test(words) || (rest === '' && forwardWords.test(tail));
     // Zoho: "---- On Tue, 22 Dec 2015 14:17:36 +0530 Sam <sam@example.com> wrote ----".
     if (!isForward && wroteWords.test(words) && /\d/.test(words)) return { start: i, contentStart: i + 1, kind: 'reply', marker: 'attribution' };
-    if (isForward || originalMessageWords.test(words) || headerBlockEnd(lines, nextNonBlank(lines, i + 1)) !== null || /^\S+\s*:/.test(rest)) {
+    // A framed title of unknown words ("--- Notes ---") only counts over a header block of the real shape.
+    if (isForward || originalMessageWords.test(words) || headerBlockEnd(lines, nextNonBlank(lines, i + 1), 'strict') !== null || /^\S+\s*:/.test(rest)) {
       const block = rest === '' ? headerBlockEnd(lines, nextNonBlank(lines, i + 1)) : null;
       return {
         start: i,
@@ -91,11 +96,12 @@ function boundaryAt(lines: readonly ReadLine[], i: number, subjectSaysForward: b
   }
 
   if (line.field !== null) {
-    const block = headerBlockEnd(lines, i);
+    // Nothing above marks a quote: only the shape mail clients write counts, never a sentence starting "From:".
+    const block = headerBlockEnd(lines, i, 'strict');
     if (block !== null) return { start: headerBlockIntro(lines, i), contentStart: block, kind: subjectSaysForward ? 'forward' : 'reply', marker: 'header-block' };
     // "From: someone@example.com" directly followed by quoted lines (Hotmail, some web mailers).
     const next = nextNonBlank(lines, i + 1);
-    if (line.field === 'from' && line.fieldValue.includes('@') && (lines[next]?.depth ?? 0) > line.depth) {
+    if (line.field === 'from' && hasAddress(line.fieldValue) && (lines[next]?.depth ?? 0) > line.depth) {
       return { start: i, contentStart: next, kind: 'reply', marker: 'header-block' };
     }
   }
@@ -168,11 +174,15 @@ function hasDateTime(text: string): boolean {
 /**
  * If a block of header fields (From/Sent/To/Subject in any of our languages) starts at i, returns the first line
  * after it. Wrapped values and single blank lines between fields are allowed, as html-to-text writes them.
+ * 'loose' (after an unambiguous quote marker) only refuses values that read like sentences; 'strict' (nothing
+ * else marks a quote) also wants the shape clients write: see hasClientHeaderShape.
  */
-export function headerBlockEnd(lines: readonly ReadLine[], i: number): number | null {
+export function headerBlockEnd(lines: readonly ReadLine[], i: number, check: 'loose' | 'strict' = 'loose'): number | null {
   const start = lines[i];
   if (start === undefined || start.field === null) return null;
   const fields = new Set<string>();
+  const values = new Map<HeaderField, string>();
+  let lastField: HeaderField | null = null;
   let end = i;
   let j = i;
   let continuation = 0;
@@ -181,12 +191,16 @@ export function headerBlockEnd(lines: readonly ReadLine[], i: number): number | 
     if (line.depth !== start.depth && !line.blank) break;
     if (line.field !== null && !(fields.has(line.field) && line.field !== 'to' && line.field !== 'cc')) {
       fields.add(line.field);
+      if (!values.has(line.field)) values.set(line.field, line.fieldValue);
+      lastField = line.field;
       end = j + 1;
       continuation = 0;
     } else if (line.blank) {
       const next = nextNonBlank(lines, j);
       if (next - j > 2 || (lines[next]?.field ?? null) === null || fields.has(lines[next]?.field ?? '')) break;
     } else if (continuation < 2 && end === j && !fields.has('subject')) {
+      // html-to-text puts a long value on the line after its label ("From:\nAnn <ann@x.example>").
+      if (lastField !== null && values.get(lastField) === '') values.set(lastField, line.text);
       continuation++;
       end = j + 1;
     } else if (continuation < 1 && end === j && fields.has('subject') && lines[j - 1]?.field === 'subject' && line.text.length < 80) {
@@ -200,7 +214,8 @@ export function headerBlockEnd(lines: readonly ReadLine[], i: number): number | 
   }
   const strong = fields.has('from') && (fields.has('date') || fields.has('to') || fields.has('subject'));
   const countOthers = ['date', 'to', 'subject', 'cc'].filter((f) => fields.has(f)).length;
-  return strong || countOthers >= 3 ? end : null;
+  if (!strong && countOthers < 3) return null;
+  return (check === 'strict' ? hasClientHeaderShape(values) : isPlausibleHeaderBlock(values)) ? end : null;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { EnabledPacks } from '../packs/enabled-packs.ts';
+import type { LanguagePack } from '../packs/pack-catalog.ts';
 import type { StepDefinition } from '../step-definition.ts';
 import { checkBoolean, checkKnownKeys, checkPatternList } from './option-checks.ts';
 import { removeMatchingParagraphs } from './remove-paragraphs.ts';
@@ -22,11 +24,19 @@ export const defaultBannerPatterns: readonly string[] = [
   String.raw`^(?:atenção|cuidado|aviso)\s*:\s*este e-?mail (?:foi originado|é proveniente|veio) de fora`,
 ];
 
+/** The language pack of each default pattern, by index. */
+const defaultLanguages: readonly LanguagePack[] = ['en', 'en', 'en', 'en', 'en', 'de', 'de', 'fr', 'fr', 'es', 'it', 'nl', 'pt'];
+
+/** Default patterns count only when their language pack is on; the rule file's own patterns always do. */
+function enabledPatterns(patterns: readonly { regex: RegExp; language: LanguagePack | null }[], packs: EnabledPacks): RegExp[] {
+  return patterns.filter(({ language }) => language === null || packs.languages.has(language)).map(({ regex }) => regex);
+}
+
 /** "[EXTERNAL]" / "[EXT]" tags that gateways prepend to the first line (and to the subject). */
 const inlineTag = /^\s*\[(?:external|ext|extern|externe|externo|esterno|external sender|external email)\]\s*/i;
 
 interface BannerOptions {
-  patterns: RegExp[];
+  patterns: { regex: RegExp; language: LanguagePack | null }[];
   /** Paragraphs starting within this many lines of the top are considered. */
   withinLines: number;
 }
@@ -44,13 +54,14 @@ export const removeBannerStep: StepDefinition<BannerOptions> = {
       : [{ pointer: '/withinLines', message: '"withinLines" must be a positive whole number' }]),
   ],
   parseOptions: (options) => ({
-    patterns: [...(options['replaceDefaults'] === true ? [] : defaultBannerPatterns), ...((options['patterns'] as string[] | undefined) ?? [])].map(
-      (source) => new RegExp(source, 'iu'),
-    ),
+    patterns: [
+      ...(options['replaceDefaults'] === true ? [] : defaultBannerPatterns.map((source, index) => ({ regex: new RegExp(source, 'iu'), language: defaultLanguages[index] ?? null }))),
+      ...((options['patterns'] as string[] | undefined) ?? []).map((source) => ({ regex: new RegExp(source, 'iu'), language: null })),
+    ],
     withinLines: typeof options['withinLines'] === 'number' ? options['withinLines'] : 15,
   }),
   run(state, options) {
-    const text = removeMatchingParagraphs(state.text, options.patterns, { maxStart: options.withinLines });
+    const text = removeMatchingParagraphs(state.text, enabledPatterns(options.patterns, state.packs), { maxStart: options.withinLines });
     state.text = text.replace(inlineTag, '');
   },
 };

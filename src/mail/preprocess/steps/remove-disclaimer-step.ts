@@ -1,3 +1,5 @@
+import type { EnabledPacks } from '../packs/enabled-packs.ts';
+import type { LanguagePack } from '../packs/pack-catalog.ts';
 import type { StepDefinition } from '../step-definition.ts';
 import { checkBoolean, checkKnownKeys, checkPatternList } from './option-checks.ts';
 import { removeMatchingParagraphs } from './remove-paragraphs.ts';
@@ -19,8 +21,16 @@ export const defaultDisclaimerPatterns: readonly string[] = [
   String.raw`^esta mensagem(?: e (?:os seus|quaisquer) anexos)? (?:é|são|contém|pode conter) (?:confidencial|destinada|reservad)`,
 ];
 
+/** The language pack of each default pattern, by index. */
+const defaultLanguages: readonly LanguagePack[] = ['en', 'en', 'en', 'en', 'en', 'de', 'de', 'de', 'fr', 'es', 'it', 'nl', 'pt'];
+
+/** Default patterns count only when their language pack is on; the rule file's own patterns always do. */
+function enabledPatterns(patterns: readonly { regex: RegExp; language: LanguagePack | null }[], packs: EnabledPacks): RegExp[] {
+  return patterns.filter(({ language }) => language === null || packs.languages.has(language)).map(({ regex }) => regex);
+}
+
 interface DisclaimerOptions {
-  patterns: RegExp[];
+  patterns: { regex: RegExp; language: LanguagePack | null }[];
   /** Paragraphs starting within this many lines of the end are considered. */
   withinLinesFromEnd: number;
 }
@@ -38,12 +48,13 @@ export const removeDisclaimerStep: StepDefinition<DisclaimerOptions> = {
       : [{ pointer: '/withinLinesFromEnd', message: '"withinLinesFromEnd" must be a positive whole number' }]),
   ],
   parseOptions: (options) => ({
-    patterns: [...(options['replaceDefaults'] === true ? [] : defaultDisclaimerPatterns), ...((options['patterns'] as string[] | undefined) ?? [])].map(
-      (source) => new RegExp(source, 'iu'),
-    ),
+    patterns: [
+      ...(options['replaceDefaults'] === true ? [] : defaultDisclaimerPatterns.map((source, index) => ({ regex: new RegExp(source, 'iu'), language: defaultLanguages[index] ?? null }))),
+      ...((options['patterns'] as string[] | undefined) ?? []).map((source) => ({ regex: new RegExp(source, 'iu'), language: null })),
+    ],
     withinLinesFromEnd: typeof options['withinLinesFromEnd'] === 'number' ? options['withinLinesFromEnd'] : 40,
   }),
   run(state, options) {
-    state.text = removeMatchingParagraphs(state.text, options.patterns, { fromEnd: options.withinLinesFromEnd });
+    state.text = removeMatchingParagraphs(state.text, enabledPatterns(options.patterns, state.packs), { fromEnd: options.withinLinesFromEnd });
   },
 };

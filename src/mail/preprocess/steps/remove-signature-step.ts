@@ -1,7 +1,8 @@
 import type { StepDefinition } from '../step-definition.ts';
 import { TextLineView } from '../view/text-line-view.ts';
 import { checkBoolean, checkKnownKeys } from './option-checks.ts';
-import { closingLine, isMobileFooter } from './signature-patterns.ts';
+import { allPacks, type EnabledPacks } from '../packs/enabled-packs.ts';
+import { closingLineFor, isMobileFooter } from './signature-patterns.ts';
 
 interface SignatureOptions {
   /** Cut at a "-- " line (RFC 3676 §4.3 signature separator). Default true. */
@@ -35,13 +36,15 @@ export const removeSignatureStep: StepDefinition<SignatureOptions> = {
   }),
   run(state, options) {
     const view = new TextLineView(state.text);
-    const cut = findSignatureStart(view.lines, options);
+    const cut = findSignatureStart(view.lines, options, state.packs);
     if (cut !== null) view.cutFrom(cut);
     state.text = view.toString();
   },
 };
 
-export function findSignatureStart(lines: readonly string[], options: SignatureOptions): number | null {
+/** Mobile footers and closings are those of the enabled packs (every pack by default); "-- " needs none. */
+export function findSignatureStart(lines: readonly string[], options: SignatureOptions, packs: EnabledPacks = allPacks): number | null {
+  const closingLine = closingLineFor(packs);
   const nonBlankAfter = (i: number): string[] => lines.slice(i + 1).filter((line) => line.trim() !== '');
   const hasTextAbove = (i: number): boolean => lines.slice(0, i).some((line) => line.trim() !== '');
 
@@ -50,9 +53,9 @@ export function findSignatureStart(lines: readonly string[], options: SignatureO
     const text = raw.trim();
     if (text === '' || !hasTextAbove(i)) continue;
     if (options.delimiter && (raw.replace(/\s+$/, ' ') === '-- ' || text === '--') && nonBlankAfter(i).length <= options.maxLines) return i;
-    if (options.mobileFooters && isMobileFooter(text)) {
+    if (options.mobileFooters && isMobileFooter(text, packs)) {
       // Other footers may follow; anything else after it must be short (a name, a disclaimer-free line or two).
-      const others = nonBlankAfter(i).filter((line) => !isMobileFooter(line));
+      const others = nonBlankAfter(i).filter((line) => !isMobileFooter(line, packs));
       if (others.length <= 3) return i;
     }
     if (options.closings && closingLine.test(text)) {

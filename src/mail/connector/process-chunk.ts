@@ -1,0 +1,160 @@
+import { AppError, toAppError } from '../../core/index.ts';
+import type { RuleDecision } from '../../rules/index.ts';
+import { applyChangeSet, type AppliedChange, type ThreadSnapshot } from '../../tickets/index.ts';
+import { mergePostActions, planChanges, ticketsToLoad, type PlanInput } from '../actions/index.ts';
+import { decideMessage, joinsTicket, type Decided } from '../decide/index.ts';
+import { isMessageFailure } from './classify-failure.ts';
+import { contentDigest } from './content-digest.ts';
+import { failMail } from './fail-mail.ts';
+import { finishMail, type Finishing } from './finish-mail.ts';
+import { identityOf, jobPostActions, outcomeOfAction, type MailRun, type WorkItem } from './mail-run.ts';
+import type { LedgerEntry } from './message-ledger.ts';
+import { readThreadHeaders } from './read-thread-headers.ts';
+
+export interface FetchedMail {
+  work: WorkItem;
+  raw: Uint8Array;
+}
+
+const defaultMessageMaxBytes = 50 * 1024 * 1024;
+const bare = (id: string | null | undefined): string | null => id?.trim().replace(/^<|>$/g, '') || null;
+
+function asMessageFailure(error: unknown): AppError {
+  const appError = toAppError(error);
+  if (!isMessageFailure(appError)) throw appError;
+  return appError;
+}
+
+interface Sorted {
+  fresh: (FetchedMail & { sha256: string; warnings: string[] })[];
+  duplicates: (FetchedMail & { sha256: string; of: LedgerEntry | { _id: string; outcome: null } })[];
+}
+
+/**
+ * True duplicates (same Message-ID, same content digest: the mail delivered twice) and look-alikes (same
+ * Message-ID, other content: processed on their own, with a warning). Compared with the ledger and within the chunk.
+ */
+async function sortDuplicates(run: MailRun, mails: readonly FetchedMail[]): Promise<Sorted> {
+  const withDigest = mails.map((mail) => ({ ...mail, sha256: contentDigest(mail.raw), mid: bare(mail.work.item.internetMessageId) }));
+  const keys = new Set(mails.map((m) => m.work.key));
+  const mids = withDigest.flatMap((m) => (m.mid ? [m.mid] : []));
+  const earlier = (await run.ledger.findByMessageIds(run.job.mailbox, [...new Set(mids.flatMap((id) => [id, `<${id}>`]))]))
+    .filter((entry) => !keys.has(entry._id) && entry.status !== 'gone' && entry.status !== 'deferred');
+  const sorted: Sorted = { fresh: [], duplicates: [] };
+  const inChunk: { key: string; mid: string; sha256: string }[] = [];
+  for (const mail of withDigest) {
+    const { mid, sha256 } = mail;
+    if (!mid) {
+      sorted.fresh.push({ ...mail, warnings: [] });
+      continue;
+    }
+    const same = (entryMid: string | null | undefined): boolean => bare(entryMid) === mid;
+    const first = earlier.find((e) => same(e.internetMessageId) && e.sha256 === sha256) ?? inChunk.find((c) => c.mid === mid && c.sha256 === sha256);
+    if (first) {
+      sorted.duplicates.push({ ...mail, of: 'status' in first ? first : { _id: first.key, outcome: null } });
+      continue;
+    }
+    const lookalikes = [...earlier.filter((e) => same(e.internetMessageId)).map((e) => e._id), ...inChunk.filter((c) => c.mid === mid).map((c) => c.key)];
+    const warnings = lookalikes.length > 0
+      ? [`another mail has the same Message-ID <${mid}> but different content (${lookalikes.join(', ')}); this one is processed on its own`]
+      : [];
+    inChunk.push({ key: mail.work.key, mid, sha256 });
+    sorted.fresh.push({ ...mail, warnings });
+  }
+  return sorted;
+}
+
+/**
+ * A chunk of fetched mail: duplicates sorted out, an in-flight mark, `decide` for each mail (in order: a reply to a
+ * mail earlier in the chunk threads in as if that mail had been written first), one `plan` and one `apply` for the
+ * chunk, then the post-actions and one ledger write. Every mail ends with exactly one recorded outcome.
+ */
+export async function processChunk(run: MailRun, mails: readonly FetchedMail[]): Promise<void> {
+  const { job, ledger, clock } = run;
+  const { fresh, duplicates } = await sortDuplicates(run, mails);
+  await ledger.markInflight(fresh.map((m) => ({ ...identityOf(run, m.work), sha256: m.sha256 })), mails.length === 1, clock());
+
+  const stored = await run.threads.lookup(fresh.flatMap((m) => readThreadHeaders(m.raw)));
+  let threads: ThreadSnapshot = stored;
+  const decided: { mail: (typeof fresh)[number]; decided: Decided }[] = [];
+  for (const [index, mail] of fresh.entries()) {
+    try {
+      const result = await decideMessage({
+        raw: mail.raw, ruleSet: run.ruleSet, threads, now: clock(), mailbox: job.mailbox, graphId: mail.work.item.id,
+        ...(mail.work.item.conversationId ? { conversationId: mail.work.item.conversationId } : {}),
+      });
+      if (joinsTicket(result.decision)) threads = threads.with(result.message.ids.internetMessageId, { createdBy: index });
+      decided.push({ mail, decided: result });
+    } catch (error) {
+      await failMail(run, mail.work, { key: mail.work.key, error: asMessageFailure(error), stage: 'decide' }, { raw: mail.raw });
+    }
+  }
+
+  const maxBytes = job.limits.messageMaxBytes ?? defaultMessageMaxBytes;
+  const inputs = decided.map(({ mail, decided: d }): PlanInput => ({
+    key: mail.work.key, message: d.message, text: d.text, decision: d.decision,
+    raw: { bytes: mail.raw, filename: `${mail.work.item.id}.eml` },
+    attachmentMaxBytes: job.limits.attachmentMaxBytes,
+    ...(mail.raw.byteLength > maxBytes ? { skipAttachments: `the mail (${mail.raw.byteLength} bytes) is larger than the ${maxBytes}-byte limit; it is kept as raw MIME` } : {}),
+    source: { job: job.name, connection: run.graph.connectionName, mailbox: job.mailbox, graphId: mail.work.item.id, internetMessageId: d.message.ids.internetMessageId, autoGenerated: [...d.message.autoGenerated] },
+  }));
+  const applied = await applyAll(run, inputs, decided.map((d) => d.decided.decision), stored);
+
+  const finishing: Finishing[] = [];
+  for (const [n, { mail, decided: d }] of decided.entries()) {
+    const outcome = applied[n]!;
+    if (outcome instanceof AppError) {
+      await failMail(run, mail.work, { key: mail.work.key, error: outcome, stage: 'apply' }, { raw: mail.raw });
+      continue;
+    }
+    const postActions = mergePostActions(jobPostActions(job), d.decision.postActions);
+    const identity = identityOf(run, mail.work);
+    finishing.push({
+      work: mail.work, postActions, raw: mail.raw,
+      mark: { ...withoutId(identity), internetMessageId: d.message.ids.internetMessageId, subject: d.message.subject, outcome: { rule: d.decision.rule, action: outcome.action, target: outcome.target }, postActions, sha256: mail.sha256, rawMimeFileId: outcome.rawMimeFileId },
+      line: {
+        outcome: outcomeOfAction(outcome.action), rule: d.decision.rule, action: outcome.action, target: outcome.target ?? '',
+        ...(mail.warnings.length > 0 ? { warnings: mail.warnings } : {}),
+        ...(d.message.parseWarnings.length > 0 ? { parseWarnings: d.message.parseWarnings } : {}),
+      },
+    });
+  }
+  // A duplicate of a mail earlier in this chunk names the target that mail got just now.
+  const targets = new Map(decided.flatMap(({ mail }, n) => { const a = applied[n]!; return a instanceof AppError ? [] : [[mail.work.key, a.target] as const]; }));
+  for (const dup of duplicates) {
+    const postActions = jobPostActions(job);
+    const target = dup.of.outcome?.target ?? targets.get(dup.of._id) ?? null;
+    finishing.push({
+      work: dup.work, postActions, raw: dup.raw,
+      mark: { ...withoutId(identityOf(run, dup.work)), outcome: { rule: null, action: 'duplicate', target, duplicateOf: dup.of._id }, postActions, sha256: dup.sha256 },
+      line: { outcome: 'duplicate', action: 'duplicate', duplicateOf: dup.of._id, ...(target ? { target } : {}) },
+    });
+  }
+  await finishMail(run, finishing);
+}
+
+function withoutId<T extends { _id: string }>(value: T): Omit<T, '_id'> {
+  const { _id: _ignored, ...rest } = value;
+  return rest;
+}
+
+/** Plan and apply the chunk at once; if one mail breaks the chunk's writes, each mail again alone (all idempotent). */
+async function applyAll(run: MailRun, inputs: readonly PlanInput[], decisions: readonly RuleDecision[], stored: ThreadSnapshot): Promise<(AppliedChange | AppError)[]> {
+  if (inputs.length === 0) return [];
+  const existing = await run.tickets.findTickets(ticketsToLoad(decisions, stored));
+  try {
+    return await applyChangeSet(run.store, run.tickets, run.threads, planChanges(inputs, existing, stored));
+  } catch (error) {
+    asMessageFailure(error);
+    const results: (AppliedChange | AppError)[] = [];
+    for (const input of inputs) {
+      try {
+        const own = await run.threads.lookup([...(input.message.ids.inReplyTo ? [input.message.ids.inReplyTo] : []), ...input.message.ids.references]);
+        results.push((await applyChangeSet(run.store, run.tickets, run.threads, planChanges([input], await run.tickets.findTickets(ticketsToLoad([input.decision], own)), own)))[0]!);
+      } catch (single) {
+        results.push(asMessageFailure(single));
+      }
+    }
+    return results;
+  }
+}

@@ -1,0 +1,92 @@
+import { failMail, interrupted, quarantineMail } from './fail-mail.ts';
+import { fetchBatched, fetchedAlone, fetchOne, type Fetched } from './fetch-mail.ts';
+import { finishMail } from './finish-mail.ts';
+import { checkAbort, identityOf, outcomeOfAction, recordOutcome, type MailRun, type WorkItem } from './mail-run.ts';
+import { processChunk, type FetchedMail } from './process-chunk.ts';
+
+/** At most this many mails per chunk, and a chunk is processed as soon as its MIME reaches `chunkBytes`. */
+const CHUNK = 20;
+const chunkBytes = 16 * 1024 * 1024;
+
+/**
+ * Works through mail in order, within the run's cap: the rest is `deferred` (seen, left for the next run). Mail
+ * left in flight by a run that died is handled first: if it was alone, that counts as a failed attempt (quarantined
+ * after maxAttempts: a mail that kills the process never loops); if it was in a chunk, it is processed on its own.
+ * Returns false when the cap stopped it.
+ */
+export async function workThrough(run: MailRun, work: readonly WorkItem[]): Promise<boolean> {
+  const room = Math.max(0, run.job.limits.messagesPerRun - run.handled);
+  const now = work.slice(0, room);
+  const later = work.slice(room);
+  const ready: WorkItem[] = [];
+  for (const w of now) {
+    if (w.entry?.status !== 'inflight') {
+      ready.push(w);
+      continue;
+    }
+    if (!w.entry.inflight?.alone) {
+      ready.push({ ...w, suspect: true });
+      continue;
+    }
+    const failure = interrupted(w.key);
+    const attempts = await run.ledger.recordFailure(identityOf(run, w), { code: failure.error.code, message: failure.error.message }, run.clock());
+    if (attempts >= run.job.limits.maxAttempts) await quarantineMail(run, w, failure, attempts);
+    else ready.push({ ...w, suspect: true, entry: { ...w.entry, attempts } });
+  }
+  for (let i = 0; i < ready.length;) {
+    checkAbort(run);
+    const group = ready[i]!.suspect ? [ready[i]!] : takeGroup(ready, i);
+    i += group.length;
+    await handleGroup(run, group);
+    await run.ctx.run.flush();
+  }
+  if (later.length > 0) {
+    await run.ledger.markSettled(later.map((w) => identityOf(run, w)), 'deferred', run.clock());
+    for (const w of later) recordOutcome(run, w, { outcome: 'deferred' });
+    await run.ctx.run.flush();
+    return false;
+  }
+  return true;
+}
+
+function takeGroup(ready: readonly WorkItem[], from: number): WorkItem[] {
+  const group: WorkItem[] = [];
+  for (let i = from; i < ready.length && group.length < CHUNK && !ready[i]!.suspect; i += 1) group.push(ready[i]!);
+  return group;
+}
+
+/** Mail whose writes are done only needs its post-actions; the rest is fetched (small mail batched) and processed in chunks bounded by bytes. */
+async function handleGroup(run: MailRun, group: readonly WorkItem[]): Promise<void> {
+  const pending = group.filter((w) => w.pending);
+  if (pending.length > 0) {
+    await finishMail(run, pending.map((w) => ({
+      work: w, postActions: w.entry?.postActions ?? {},
+      line: { outcome: outcomeOfAction(w.entry?.outcome?.action ?? 'none'), rule: w.entry?.outcome?.rule ?? null, action: w.entry?.outcome?.action ?? 'none', target: w.entry?.outcome?.target ?? '' },
+    })));
+  }
+  const fresh = group.filter((w) => !w.pending);
+  const small = await fetchBatched(run, fresh.filter((w) => !fetchedAlone(w)));
+  let chunk: FetchedMail[] = [];
+  let bytes = 0;
+  for (const w of fresh) {
+    const fetched: Fetched = small.get(w.key) ?? await fetchOne(run, w);
+    small.delete(w.key);
+    if (fetched.kind === 'gone') {
+      await run.ledger.markSettled([identityOf(run, w)], 'gone', run.clock());
+      recordOutcome(run, w, { outcome: 'gone' });
+      continue;
+    }
+    if (fetched.kind === 'failed') {
+      await failMail(run, w, fetched.failure);
+      continue;
+    }
+    chunk.push({ work: w, raw: fetched.bytes });
+    bytes += fetched.bytes.byteLength;
+    if (bytes >= chunkBytes) {
+      await processChunk(run, chunk);
+      chunk = [];
+      bytes = 0;
+    }
+  }
+  if (chunk.length > 0) await processChunk(run, chunk);
+}

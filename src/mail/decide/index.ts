@@ -1,0 +1,1 @@
+export { decideMessage, threadReferences, joinsTicket, type DecideInput, type Decided } from './decide-message.ts';

@@ -1,0 +1,37 @@
+import type { AppError } from '../core/index.ts';
+import type { FileToStore } from '../store/index.ts';
+import type { NewComment, NewObject, NewTicket } from './ticket-store.ts';
+import type { ThreadTarget } from './thread-snapshot.ts';
+
+/** What one mail of a chunk changes, as `plan` decided it (no I/O happened yet). */
+export type MailChange =
+  | { kind: 'none'; action: 'ignored' | 'none' }
+  | { kind: 'failed'; error: AppError }
+  | { kind: 'ticket'; input: NewTicket }
+  | { kind: 'comment'; target: ThreadTarget; input: Omit<NewComment, 'ticketNumber'> }
+  | { kind: 'object'; input: NewObject };
+
+export type PlannedChange = MailChange & {
+  /** The mail's own Message-ID, linked to the ticket it lands in so replies thread in. */
+  messageId: string | null;
+  /** Index into `files` of the mail's raw MIME (stored before anything that points to it); null: not stored. */
+  rawFile: number | null;
+  /** Per attachment ref of the input, the index into `files`; null for a skipped one. */
+  attachmentFiles: (number | null)[];
+};
+
+/** A chunk's writes: files first, then tickets, comments, objects and thread links, each kind in one round trip. */
+export interface ChangeSet {
+  files: FileToStore[];
+  changes: PlannedChange[];
+}
+
+export interface AppliedChange {
+  action: 'created-ticket' | 'added-comment' | 'created-object' | 'ignored' | 'none';
+  /** "#1042", or "purchase-order:<key>" */
+  target: string | null;
+  /** False when the write already existed (a rerun after a crash). */
+  created: boolean;
+  /** GridFS id of the raw MIME when it was stored. */
+  rawMimeFileId: string | null;
+}
