@@ -16,11 +16,12 @@ export interface AppStoreOptions {
  */
 export async function openAppStore(root: string, env: Environment, logger: Logger, options: AppStoreOptions = {}): Promise<Store> {
   const uri = env.MONGODB_URI;
-  if (uri === undefined || uri === '') {
-    const local = join(root, '.mailroom');
-    await mkdir(local, { recursive: true, mode: 0o700 });
-    await chmod(local, 0o700);
-  }
+  const local = join(root, '.mailroom');
+  if (uri === undefined || uri === '') await mkdir(local, { recursive: true, mode: 0o700 });
+  // Also when it was made before, or by the emulator with a wider umask.
+  await chmod(local, 0o700).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
   return openStore({
     uri,
     dbName: env.MAILROOM_DB ?? 'mailroom',

@@ -10,6 +10,10 @@ import { agendaJobNames, type AgendaJobData } from './agenda-job-names.ts';
 import { readJobOverrides } from './job-overrides.ts';
 import { isEffectivelyEnabled, reconcileSchedules, type ReconcileResult } from './reconcile-schedules.ts';
 import { AppError, isAppError } from '../core/index.ts';
+import { withStoreErrors } from '../store/index.ts';
+
+/** The collection @agendajs/mongo-backend keeps its entries in (its default). */
+const agendaCollection = 'agendaJobs';
 
 /** What the scheduler needs of the application (the composition root provides it). */
 export interface SchedulerHost {
@@ -153,8 +157,13 @@ export function createScheduler(app: SchedulerHost, options: SchedulerOptions = 
       if (!isEffectivelyEnabled(job, await readJobOverrides(app.store))) {
         throw new AppError('USAGE', `job ${jobName} is disabled`, { hint: `Enable it with \`mailroom jobs enable ${jobName}\`, or run it here with \`mailroom jobs run ${jobName}\`.` });
       }
-      // Moves the job's one repeating entry to now instead of adding a second entry, so Agenda's lock still keeps
-      // a queued run from overlapping a scheduled one.
+      // Moves the job's one repeating entry to now with a plain update: a unique() save of an existing entry writes
+      // lockedAt: null, which would unlock a run in progress (the job's lease still keeps a second run out).
+      const moved = await withStoreErrors('queue job', () =>
+        app.store.db.collection(agendaCollection).updateOne({ name: agendaJobNames[job.type], 'data.job': jobName }, { $set: { nextRunAt: new Date() } }),
+      );
+      if (moved.matchedCount > 0) return;
+      // Not scheduled yet (no worker has reconciled): create its one repeating entry, due now.
       const due = agenda.create<AgendaJobData>(agendaJobNames[job.type], { job: jobName });
       due.unique({ name: agendaJobNames[job.type], 'data.job': jobName });
       due.repeatEvery(job.schedule, { skipImmediate: true });

@@ -1,5 +1,5 @@
 import test, { type ExecutionContext } from 'ava';
-import { cp, mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { cp, mkdtemp, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../src/emulator/index.ts';
@@ -33,6 +33,7 @@ test('jobs run, results, show, list, disable and tickets show work through the b
   const record = JSON.parse(run.stdout) as { _id: string; status: string; counts: Record<string, number> };
   t.is(record.status, 'succeeded');
   t.is(record.counts.created, 1);
+  t.is((await stat(join(project, '.mailroom'))).mode & 0o777, 0o700, '.mailroom (the emulator made it) is the owner\'s only');
 
   const results = JSON.parse((await cli(['jobs', 'results', 'support', '--json'])).stdout) as { _id: string }[];
   t.is(results[0]?._id, record._id);

@@ -46,7 +46,7 @@ test('one SIGTERM to the real `mailroom worker` lets the running run finish, rel
   const { dir } = await project(t, 20, 20);
   const db = await startTestDatabase();
   t.teardown(() => db.drop());
-  const worker = startCli(['worker', '--grace', '60'], { cwd: dir, env: { LOCAL_SECRET: secretValue, MONGODB_URI: db.uri, MAILROOM_DB: db.dbName, MAILROOM_DEMO: '0' } });
+  const worker = startCli(['worker', '--grace', '60'], { cwd: dir, env: { LOCAL_SECRET: secretValue, MONGODB_URI: db.uri, MAILROOM_DB: db.dbName, MAILROOM_DEMO: '0', LOG_LEVEL: 'debug' } });
   t.teardown(() => void worker.child.kill('SIGKILL'));
   await worker.waitForLine(/"message":"job support started"/);
   worker.child.kill('SIGTERM');
@@ -61,7 +61,7 @@ test('one SIGTERM to the real `mailroom worker` lets the running run finish, rel
 test('one SIGTERM to the real `mailroom start` interrupts a run that outlasts --grace, stops the embedded database and exits 0', async (t) => {
   // 40 mails at 150 ms per Graph operation take far longer than the one second of grace.
   const { dir } = await project(t, 40, 150);
-  const env = { LOCAL_SECRET: secretValue, MONGODB_URI: '', MAILROOM_DEMO: '0' };
+  const env = { LOCAL_SECRET: secretValue, MONGODB_URI: '', MAILROOM_DEMO: '0', LOG_LEVEL: 'debug', MAILROOM_HTTP_PORT: '0' };
   const service = startCli(['start', '--grace', '1'], { cwd: dir, env });
   t.teardown(() => void service.child.kill('SIGKILL'));
   const scheduled = await service.waitForLine(/scheduled 1 job/);

@@ -3,7 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { startTestDatabase, type TestDatabase } from '../../src/store/index.ts';
-import { agendaJobNames, reconcileSchedules } from '../../src/scheduler/index.ts';
+import { agendaJobNames, createScheduler, reconcileSchedules } from '../../src/scheduler/index.ts';
+import { createApp } from '../../src/app.ts';
+import { createSilentLogger } from '../../src/log/index.ts';
 import { testJob } from '../helpers/mail-world.ts';
 
 interface Probe { job: string; worker: string; start: Date; end: Date | null }
@@ -104,4 +106,22 @@ test("a killed worker's lock is taken over by the other worker after the lock li
   t.truthy(takeover, 'the other worker took the job over');
   t.true(takeover!.start.getTime() >= killedAt + 2000, 'not before the dead worker\'s lock expired');
   if (holder !== one) one.child.kill('SIGKILL');
+});
+
+test('jobs run --queue moves the job\'s one entry to now and leaves the lock of a run in progress alone', async (t) => {
+  const db = await startTestDatabase();
+  t.teardown(() => db.drop());
+  const job = testJob({ name: 'queued', schedule: '1 hour', connection: 'none' });
+  const app = createApp({ config: { root: process.cwd(), env: {}, connections: [], jobs: [job], ruleSets: {}, notificationsFile: null }, store: db.store, logger: createSilentLogger() });
+  const scheduler = createScheduler(app);
+  await scheduler.reconcile();
+  const entries = db.store.db.collection('agendaJobs');
+  const lockedAt = new Date(Date.now() - 1000);
+  await entries.updateOne({ 'data.job': 'queued' }, { $set: { lockedAt, nextRunAt: new Date(Date.now() + 3_600_000) } });
+  const before = Date.now();
+  await scheduler.queue('queued');
+  const all = await entries.find({ 'data.job': 'queued' }).toArray();
+  t.is(all.length, 1, 'still one entry');
+  t.deepEqual(all[0]!.lockedAt, lockedAt, 'the running run keeps its lock');
+  t.true((all[0]!.nextRunAt as Date).getTime() >= before - 1000 && (all[0]!.nextRunAt as Date).getTime() <= Date.now(), 'due now');
 });

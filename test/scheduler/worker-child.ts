@@ -14,7 +14,8 @@ const runMs = Number(env.RUN_MS ?? '400');
 const jobs: MailJobConfig[] = Array.from({ length: jobCount }, (_, i) => testJob({ name: `job-${i}`, schedule: env.SCHEDULE ?? '2 seconds', connection: 'none' }));
 const probes = store.db.collection<{ job: string; worker: string; start: Date; end: Date | null }>('probe_runs');
 const app = createApp({
-  config: { root: process.cwd(), env: {}, connections: [], jobs, ruleSets: {}, notificationsFile: null },
+  // The job's lease lapses with Agenda's lock, so a killed worker's job is taken over after LOCK_MS either way.
+  config: { root: process.cwd(), env: { MAILROOM_JOB_LOCK_SECONDS: String(Number(env.LOCK_MS ?? '600000') / 1000) }, connections: [], jobs, ruleSets: {}, notificationsFile: null },
   store,
   logger: env.DEBUG_WORKER ? createLogger({ level: 'debug', format: 'pretty' }) : createSilentLogger(),
   handlers: {

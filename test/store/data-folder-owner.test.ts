@@ -1,5 +1,7 @@
 import test from 'ava';
 import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { startEmulator } from '../../src/emulator/index.ts';
@@ -47,7 +49,7 @@ test('a command started while `mailroom start` prepares the database waits for i
     await emulatorClient(emulator).deliver(supportMailbox, buildMime({ from: 'Ann <ann@fabrikam.example>', subject: `Owner ${i}`, body: 'Hello.', messageId: `owner-${i}@fabrikam.example` }), 'Inbox/Support');
   }
   const cache = await privateCache(t);
-  const env = { LOCAL_SECRET: secretValue, MONGODB_URI: '', MAILROOM_DEMO: '0', XDG_CACHE_HOME: cache.xdg };
+  const env = { LOCAL_SECRET: secretValue, MONGODB_URI: '', MAILROOM_DEMO: '0', XDG_CACHE_HOME: cache.xdg, MAILROOM_HTTP_PORT: '0' };
 
   // First the worker makes its tickets, and stops.
   const first = startCli(['start'], { cwd: project, env });
@@ -119,4 +121,33 @@ test("a dead owner's claim is taken over; two claims at once make one owner", as
   t.true(claims.filter((c) => c instanceof Error).every((e) => /timed out waiting for process/.test((e as Error).message)));
   t.is(await mode(join(dir, 'owner.json')), 0o600);
   t.is(await mode(dir), 0o700);
+});
+
+test("a service waits for a short command's server rather than lean on it; a short owner stops only after its guests", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'mailroom-owner-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const listener = createServer().listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  t.teardown(() => void listener.close());
+  const port = (listener.address() as AddressInfo).port;
+  const quick = { onProgress: () => undefined, pollMs: 20 };
+  let ownerSaid: (line: string) => void = () => undefined;
+  const owner = await claimDataFolder(dir, { lasting: false, onProgress: (line) => ownerSaid(line), pollMs: 20 });
+  if (owner.role !== 'owner') return t.fail('the first claim owns the folder');
+  await owner.ready({ uri: `mongodb://127.0.0.1:${port}/`, port, pid: process.pid });
+  const guest = await claimDataFolder(dir, { lasting: false, ...quick });
+  t.like(guest, { role: 'guest', uri: `mongodb://127.0.0.1:${port}/` });
+  const lines: string[] = [];
+  const service = await claimDataFolder(dir, { lasting: true, onProgress: (line) => lines.push(line), pollMs: 20, waitMs: 300 }).catch((error: Error) => error);
+  t.true(service instanceof Error, 'a service does not become the guest of a short command');
+  t.regex(lines.join('\n'), new RegExp(`waiting for process ${process.pid} to finish with the database`));
+  let stopped = false;
+  const waiting = new Promise<string>((resolve) => (ownerSaid = resolve));
+  const released = owner.release(async () => void (stopped = true));
+  t.regex(await waiting, /waiting for 1 other command\(s\) using the database/);
+  t.false(stopped, 'the owner keeps its server while a guest uses it');
+  await guest.release();
+  await released;
+  t.true(stopped);
+  await t.throwsAsync(stat(join(dir, 'owner.json')));
 });

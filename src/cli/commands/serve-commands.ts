@@ -35,7 +35,8 @@ export function registerServeCommands(program: Command, deps: CliDeps): void {
     .command('serve')
     .description('only the HTTP server (API, console, sign-in), without running jobs; `mailroom start` runs it together with a worker')
     .action(async () => {
-      const app = await deps.openApp();
+      // A service: it owns the embedded database like `start` does, so a later `start` can share it.
+      const app = await deps.openApp({ lasting: true });
       const server = await startHttpServer(app, deps);
       const signal = await untilSignal();
       deps.logger.info(`${signal}: stopping the http server`);

@@ -114,7 +114,7 @@ async function becomeGuest(dataDir: string, uri: string): Promise<DataFolderClai
   return { role: 'guest', uri, release: () => rm(path, { force: true }) };
 }
 
-async function becomeOwner(dataDir: string, lasting: boolean, since: string, pollMs: number): Promise<DataFolderClaim> {
+async function becomeOwner(dataDir: string, lasting: boolean, since: string, pollMs: number, onProgress: (line: string) => void): Promise<DataFolderClaim> {
   let record: OwnerRecord = { pid: process.pid, state: 'preparing', lasting, since };
   return {
     role: 'owner',
@@ -123,8 +123,15 @@ async function becomeOwner(dataDir: string, lasting: boolean, since: string, pol
       await writeRecord(dataDir, record);
     },
     release: async (stopServer) => {
-      // Short commands using this server finish first (bounded: they are short, and a dead one's file is dropped).
-      for (let i = 0; i < 2400 && (await liveGuests(dataDir)) > 0; i += 1) await pause(pollMs);
+      // Short commands using this server finish first (a dead one's file is dropped). A service being stopped gives
+      // them a few seconds only: its shutdown must stay within its grace period.
+      const until = Date.now() + (lasting ? 5000 : 10 * 60_000);
+      let told = false;
+      for (let guests = await liveGuests(dataDir); guests > 0 && Date.now() < until; guests = await liveGuests(dataDir)) {
+        if (!told) onProgress(`waiting for ${guests} other command(s) using the database to finish before stopping it`);
+        told = true;
+        await pause(pollMs);
+      }
       await stopServer?.();
       const current = await readRecord(join(dataDir, ownerFile));
       if (current?.record?.pid === process.pid) await rm(join(dataDir, ownerFile), { force: true });
@@ -154,7 +161,7 @@ export async function claimDataFolder(dataDir: string, options: ClaimOptions): P
       } finally {
         await handle.close();
       }
-      return await becomeOwner(dataDir, options.lasting, since, pollMs);
+      return await becomeOwner(dataDir, options.lasting, since, pollMs, options.onProgress);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
