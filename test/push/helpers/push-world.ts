@@ -91,7 +91,9 @@ export async function startPushWorld(options: PushWorldOptions = {}): Promise<Pu
     stopServer: () => server.close(),
     startServer,
     async startWorker(name) {
-      const scheduler = createScheduler(app, { workerName: name, processEveryMs: options.processEveryMs ?? 100 });
+      // A short lock lifetime: Agenda's per-run liveness check sleeps half of it and outlives the run, which would keep
+      // the test process alive for minutes after the last run.
+      const scheduler = createScheduler(app, { workerName: name, processEveryMs: options.processEveryMs ?? 100, lockLifetimeMs: 4000 });
       workers.push(scheduler);
       await scheduler.start();
       return scheduler;
