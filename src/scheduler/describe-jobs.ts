@@ -26,6 +26,39 @@ export interface JobDescription {
   nextRunAt: Date | null;
   /** Failed runs since the last one that was not a failure. */
   failuresInRow: number;
+  /** Graph change notifications of the job; null when it polls only. */
+  push: JobPushDescription | null;
+}
+
+/** A job's push subscriptions in a few facts; a calendar job has one per watched mailbox (the least healthy is shown). */
+export interface JobPushDescription {
+  status: string;
+  subscriptions: number;
+  subscriptionId: string | null;
+  expiresAt: Date | null;
+  lastNotificationAt: Date | null;
+  notifications: number;
+  missed: number;
+  refused: number;
+  lastError: { code: string; message: string } | null;
+}
+
+/** What describeJobs reads of push (the app's push store satisfies it; the scheduler does not import push). */
+export interface PushStatesPort {
+  list(jobs?: readonly string[]): Promise<readonly { job: string; subscriptionId: string | null; status: string; expiresAt: Date | null; lastNotificationAt: Date | null; notifications: number; missed: number; refused: number; lastError: { code: string; message: string } | null }[]>;
+}
+
+const pushStatusRank: Record<string, number> = { failing: 0, removed: 1, reauthorize: 2, off: 3, active: 4 };
+
+function describePush(states: Awaited<ReturnType<PushStatesPort['list']>>): JobPushDescription | null {
+  if (states.length === 0) return null;
+  const worst = [...states].sort((a, b) => (pushStatusRank[a.status] ?? 0) - (pushStatusRank[b.status] ?? 0))[0]!;
+  const last = states.map((s) => s.lastNotificationAt).filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
+  return {
+    status: worst.status, subscriptions: states.length, subscriptionId: worst.subscriptionId, expiresAt: worst.expiresAt, lastNotificationAt: last,
+    notifications: states.reduce((n, s) => n + s.notifications, 0), missed: states.reduce((n, s) => n + s.missed, 0), refused: states.reduce((n, s) => n + s.refused, 0),
+    lastError: worst.lastError ? { code: worst.lastError.code, message: worst.lastError.message } : null,
+  };
 }
 
 interface AgendaEntry {
@@ -38,6 +71,8 @@ export interface DescribeJobsHost {
   readonly store: Store;
   readonly results: JobResults;
   readonly clock: Clock;
+  /** Push subscriptions, when the host has them. */
+  readonly push?: PushStatesPort;
 }
 
 export function describeTarget(job: JobConfig): string {
@@ -62,6 +97,7 @@ export async function describeJobs(host: DescribeJobsHost, names?: readonly stri
     .find({ name: { $in: Object.values(agendaJobNames) }, 'data.job': { $in: jobs.map((j) => j.name) } })
     .project<AgendaEntry>({ data: 1, nextRunAt: 1 }).toArray();
   const locks = createJobLocks(host.store, host.clock);
+  const pushStates = host.push ? await host.push.list(jobs.map((j) => j.name)) : [];
   const byJob = new Map(entries.map((e) => [e.data?.job ?? '', e]));
   const out: JobDescription[] = [];
   for (const job of jobs) {
@@ -88,6 +124,7 @@ export async function describeJobs(host: DescribeJobsHost, names?: readonly stri
       lastRun: last ? { id: last._id, status: last.status, startedAt: last.startedAt, endedAt: last.endedAt, counts: last.counts } : null,
       nextRunAt: entry?.nextRunAt ?? null,
       failuresInRow,
+      push: describePush(pushStates.filter((p) => p.job === job.name)),
     });
   }
   return out;

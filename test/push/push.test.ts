@@ -3,7 +3,7 @@ import { fetch } from 'undici';
 import { createTlsDispatcher } from '../../src/auth/index.ts';
 import { deleteSubscription } from '../../src/graph/index.ts';
 import { collectionNames } from '../../src/store/index.ts';
-import { agendaJobNames } from '../../src/scheduler/index.ts';
+import { agendaJobNames, describeJobs } from '../../src/scheduler/index.ts';
 import { createCallCounter } from '../../src/graph/index.ts';
 import { buildMime } from '../helpers/build-mime.ts';
 import { supportMailbox } from '../helpers/mail-world.ts';
@@ -57,6 +57,9 @@ test.serial('a run creates the subscription through the validation handshake; th
   t.is(full.value.length, 1);
   t.regex(String(state?.clientStateHash), /^[0-9a-f]{64}$/);
   t.false(JSON.stringify(state).includes('clientState"'), 'no clientState field in clear');
+  // Visible where people look: jobs list, the API's job resource and the console all read describeJobs.
+  const [described] = await describeJobs(world.app, [world.job.name]);
+  t.like(described?.push, { status: 'active', subscriptionId: subscription!.id, subscriptions: 1, missed: 0 });
   // While push works the job only polls as a safety net.
   t.is((await agendaEntry(world))?.repeatInterval, '15 minutes');
 

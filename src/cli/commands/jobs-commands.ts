@@ -77,9 +77,10 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
       const app = await deps.openApp();
       const rows = await describeJobs(app);
       if (options.json) return void deps.stdout(`${JSON.stringify(rows)}\n`);
-      deps.stdout(formatTable(['job', 'type', 'schedule', 'enabled', 'running', 'last run', 'next run'], rows.map((r) => [
+      deps.stdout(formatTable(['job', 'type', 'schedule', 'enabled', 'running', 'last run', 'next run', 'push'], rows.map((r) => [
         r.name, r.type, r.schedule, `${r.enabled ? 'yes' : 'no'}${r.override ? ' (override)' : ''}`, r.running ? 'yes' : 'no',
         r.lastRun ? `${formatWhen(r.lastRun.startedAt)} ${r.lastRun.status}` : '-', r.nextRunAt ? formatWhen(new Date(r.nextRunAt)) : r.enabled ? 'when a worker starts' : '-',
+        r.push ? `${r.push.status}${r.push.expiresAt ? ` until ${formatWhen(r.push.expiresAt)}` : ''}${r.push.lastNotificationAt ? `, last ${formatWhen(r.push.lastNotificationAt)}` : ''}, missed ${r.push.missed}` : 'polling',
       ])));
     });
 

@@ -47,7 +47,7 @@ export const consoleRoutes: RouteGroup = {
 
     fastify.get('/console', { config: { access: 'jobs:read', ...page } }, async (request, reply) => {
       const jobs = await describeJobs(host);
-      return sendPage(reply, 'overview', frameFor(request, reply, 'Jobs', 'overview'), { jobs, connections: describeConnections(host.config, host.clock()), showPush: false });
+      return sendPage(reply, 'overview', frameFor(request, reply, 'Jobs', 'overview'), { jobs, connections: describeConnections(host.config, host.clock()), showPush: jobs.some((j) => j.push !== null) });
     });
 
     fastify.get<{ Params: { name: string }; Querystring: { status?: string } }>('/console/jobs/:name', {

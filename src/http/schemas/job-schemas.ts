@@ -10,7 +10,7 @@ export const jobStateSchema = {
   $id: 'Job',
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'type', 'target', 'schedule', 'enabled', 'override', 'running', 'lastRun', 'nextRunAt', 'failuresInRow'],
+  required: ['name', 'type', 'target', 'schedule', 'enabled', 'override', 'running', 'lastRun', 'nextRunAt', 'failuresInRow', 'push'],
   properties: {
     name: { type: 'string' },
     type: { type: 'string' },
@@ -27,6 +27,19 @@ export const jobStateSchema = {
     },
     nextRunAt: nullableDateTime,
     failuresInRow: { type: 'integer', description: 'Failed (or aborted) runs since the last one that was not.' },
+    push: {
+      type: ['object', 'null'],
+      description: 'Graph change notifications of the job (null: it polls only). A calendar job has one subscription per watched mailbox; the least healthy is shown.',
+      additionalProperties: false,
+      required: ['status', 'subscriptions', 'subscriptionId', 'expiresAt', 'lastNotificationAt', 'notifications', 'missed', 'refused', 'lastError'],
+      properties: {
+        status: { enum: ['active', 'failing', 'removed', 'reauthorize', 'off'] }, subscriptions: { type: 'integer' }, subscriptionId: { type: ['string', 'null'] },
+        expiresAt: nullableDateTime, lastNotificationAt: nullableDateTime, notifications: { type: 'integer' },
+        missed: { type: 'integer', description: 'Lifecycle events "missed": Graph could not deliver some notifications (a delta run caught up).' },
+        refused: { type: 'integer', description: 'Notifications refused: wrong clientState.' },
+        lastError: { type: ['object', 'null'], additionalProperties: false, required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+      },
+    },
   },
 } as const;
 
@@ -71,10 +84,10 @@ export const jobRunItemSchema = {
 
 export const jobNameParams = { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
 
-/** Only the fields the schema promises: describeJobs may grow fields (push) before the schema does. */
+/** Only the fields the schema promises: describeJobs may grow fields before the schema does. */
 export function jobStateJson(job: JobDescription): Record<string, unknown> {
-  const { name, type, target, schedule, enabled, override, running, lastRun, nextRunAt, failuresInRow } = job;
-  return { name, type, target, schedule, enabled, override, running, lastRun, nextRunAt, failuresInRow };
+  const { name, type, target, schedule, enabled, override, running, lastRun, nextRunAt, failuresInRow, push } = job;
+  return { name, type, target, schedule, enabled, override, running, lastRun, nextRunAt, failuresInRow, push };
 }
 
 export function jobRunJson(run: JobRunSummary): Record<string, unknown> {
