@@ -34,7 +34,12 @@ interface Slot {
   known: Set<string>;
 }
 
-const maxWorkers = Math.max(2, Math.min(4, availableParallelism()));
+/**
+ * One worker per spare core, at most two: rules cost under a millisecond a mail, so one worker keeps up with a
+ * connector, and each worker is its own V8 heap (about 40 MB) in the connector's memory budget. A runaway
+ * evaluation holds its worker at most the time bound before it is replaced.
+ */
+const maxWorkers = Math.max(1, Math.min(2, availableParallelism() - 1));
 /** A runaway `$pad`/`$string` fails its message on memory instead of taking the process down. */
 const resourceLimits = { maxOldGenerationSizeMb: 512 };
 const entry = new URL('./rule-worker-entry.js', import.meta.url);

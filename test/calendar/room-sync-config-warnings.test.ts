@@ -17,13 +17,13 @@ test('config validate warns (without failing) when strict mode is on with delega
   });
   t.teardown(() => project.cleanup());
 
-  const human = await runCli(['config', 'validate'], { cwd: project.dir });
+  const human = await runCli(['config', 'validate'], { cwd: project.dir, env: { X: 'secret-value-of-the-test-connection' } });
   t.is(human.code, 0, human.stderr);
   t.regex(human.stdout, /config is valid: 1 connection\(s\), 4 job\(s\)/);
   t.regex(human.stderr, /warning: schedules\/jobs\.json \/jobs\/2\/userCalendarStrictMode: job "both": with enableUserCalendarDelegation also on, user calendars are still queried/);
   t.regex(human.stderr, /warning: schedules\/jobs\.json \/jobs\/3\/userCalendarStrictMode: job "strict-create": .*still written into their organizers' calendars/);
 
-  const json = await runCli(['config', 'validate', '--json'], { cwd: project.dir });
+  const json = await runCli(['config', 'validate', '--json'], { cwd: project.dir, env: { X: 'secret-value-of-the-test-connection' } });
   t.is(json.code, 0);
   const parsed = JSON.parse(json.stdout) as { valid: boolean; warnings: { pointer: string }[] };
   t.true(parsed.valid);
@@ -31,7 +31,7 @@ test('config validate warns (without failing) when strict mode is on with delega
 
   const bad = await makeTempProject({ 'schedules/jobs.json': JSON.stringify({ jobs: [{ ...room, name: 'x', userCalendarStrictMode: 'yes' }] }) });
   t.teardown(() => bad.cleanup());
-  const invalid = await runCli(['config', 'validate'], { cwd: bad.dir });
+  const invalid = await runCli(['config', 'validate'], { cwd: bad.dir, env: { X: 'secret-value-of-the-test-connection' } });
   t.is(invalid.code, 2);
   t.regex(invalid.stderr, /\/jobs\/0\/userCalendarStrictMode: /);
 });

@@ -37,7 +37,9 @@ test('mails with large attachments are fetched one at a time and stored whole, w
     t.is(ticket.attachments[0]!.size, size);
     t.truthy(ticket.attachments[0]!.fileId);
   }
-  // Four mails of 16 MB of MIME each: a run holding them together (one $batch, one chunk) needed well over this.
-  t.true(child.result!.peakRssBytes < 400 * 1024 * 1024, `peak RSS ${Math.round(child.result!.peakRssBytes / 1048576)} MB`);
+  // Four mails of 16 MB of MIME each: a run holding them together (one $batch as base64 JSON, one chunk) needed well
+  // over this. The bound leaves room for the process itself (~190 MB with the rule worker) and for a garbage collector
+  // that runs late on a loaded machine; `npm run bench:mail -- --large` measures the 12 × 25 MB target.
+  t.true(child.result!.peakRssBytes < 512 * 1024 * 1024, `peak RSS ${Math.round(child.result!.peakRssBytes / 1048576)} MB`);
   t.log(`connector peak RSS ${Math.round(child.result!.peakRssBytes / 1048576)} MB for 4 mails with a 12 MB attachment each`);
 });
