@@ -2,8 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sessionCookieName } from '../plugins/access-plugin.ts';
 import { renderPage, type PageFrame } from './render-page.ts';
 
-/** Facts every page frame needs from the request: who is signed in, a CSRF token for its forms, a flash message. */
-export function frameFor(request: FastifyRequest, reply: FastifyReply, title: string, section: PageFrame['section'], alerts: PageFrame['alerts'] = []): PageFrame {
+/** The active alerts a page's banner shows, read once per page request (see console-routes.ts). */
+export const pageAlerts = new WeakMap<FastifyRequest, NonNullable<PageFrame['alerts']>>();
+
+/** Facts every page frame needs from the request: who is signed in, a CSRF token for its forms, a flash message, alerts. */
+export function frameFor(request: FastifyRequest, reply: FastifyReply, title: string, section: PageFrame['section']): PageFrame {
+  const alerts = pageAlerts.get(request) ?? [];
   const p = request.principal;
   const user = p.kind === 'session' ? { name: p.name, displayName: p.displayName, role: p.role } : p.kind === 'token' ? { name: p.name } : null;
   const csrfToken = p.kind === 'session' ? reply.generateCsrf({ userInfo: request.cookies[sessionCookieName] ?? '' }) : '';

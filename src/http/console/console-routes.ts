@@ -5,7 +5,8 @@ import { AppError, toAppError } from '../../core/index.ts';
 import { describeJobs } from '../../scheduler/index.ts';
 import { statusForCode } from '../error-status.ts';
 import type { RouteGroup } from '../route-group.ts';
-import { frameFor, sendPage } from './console-page.ts';
+import { frameFor, pageAlerts, sendPage } from './console-page.ts';
+import { listActiveAlerts } from '../../watch/index.ts';
 import { describeConnections } from './describe-connections.ts';
 import { runView, runSummaryView } from './run-view.ts';
 import { registerTicketPages } from './console-ticket-pages.ts';
@@ -35,6 +36,13 @@ export const consoleRoutes: RouteGroup = {
       const heading = status === 404 ? 'Not found' : status === 403 ? 'Not allowed' : status >= 500 ? 'Something went wrong' : 'That did not work';
       const shown = status >= 500 && error.code === 'INTERNAL' ? new AppError('INTERNAL', 'an unexpected error; the server log has the details', { hint: 'Quote the request id below when you report it.' }) : error;
       return sendPage(reply, 'error', frameFor(request, reply, heading, 'overview'), { heading, error: { code: shown.code, message: shown.message, hint: shown.hint }, requestId: request.id }, status);
+    });
+
+    // Every console page shows what needs a person: the alerts of the latest alerts run.
+    fastify.addHook('preHandler', async (request) => {
+      if (!request.url.startsWith('/console') || request.url.startsWith('/console/assets') || request.principal.kind === 'anonymous') return;
+      const alerts = await listActiveAlerts(host.store).catch(() => []);
+      pageAlerts.set(request, alerts.map((a) => ({ title: `${a.severity === 'critical' ? 'Critical: ' : ''}${a.summary}`, detail: a.hint })));
     });
 
     fastify.get('/', { config: { access: 'public' } }, async (_request, reply) => reply.redirect('/console', 303));

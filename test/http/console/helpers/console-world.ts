@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createApp, type App } from '../../../../src/app.ts';
 import { withHttpDefaults } from '../../../../src/config/http-config.ts';
 import type { JobConfig } from '../../../../src/config/job-config.ts';
+import type { ConnectionConfig } from '../../../../src/config/connection-config.ts';
 import { createHttpServer, type HttpServer } from '../../../../src/http/index.ts';
 import { createSilentLogger } from '../../../../src/log/index.ts';
 import { launchBrowser } from '../../../helpers/launch-browser.ts';
@@ -23,11 +24,12 @@ export interface ConsoleWorld {
  * The console as a person meets it: the emulator, a throw-away database, the app and its HTTP server on 127.0.0.1,
  * and Debian's Chromium driven by playwright-core. Jobs: the mail world's `support` and a notifications job `notify`.
  */
-export async function startConsoleWorld(options: { jobs?: (world: MailWorld) => JobConfig[]; mail?: Parameters<typeof startMailWorld>[0]; env?: Record<string, string> } = {}): Promise<ConsoleWorld> {
+export async function startConsoleWorld(options: { jobs?: (world: MailWorld) => JobConfig[]; mail?: Parameters<typeof startMailWorld>[0]; env?: Record<string, string>; http?: Record<string, unknown>; connection?: Partial<ConnectionConfig> } = {}): Promise<ConsoleWorld> {
   const world = await startMailWorld(options.mail);
   const notify: JobConfig = { name: 'notify', type: 'notifications', connection: 'test', enabled: true, schedule: '1 minute', file: 'schedules/test.json', mailbox: supportMailbox };
   const jobs = options.jobs ? options.jobs(world) : [...world.app.config.jobs, notify];
-  const config = { ...world.app.config, env: { ...world.app.config.env, ...options.env }, jobs, http: withHttpDefaults({ port: 0 }, 'schedules/http.json'), notificationsFile: join(process.cwd(), 'rules/notifications.json') };
+  const connections = world.app.config.connections.map((c) => ({ ...c, ...options.connection }));
+  const config = { ...world.app.config, connections, env: { ...world.app.config.env, ...options.env }, jobs, http: withHttpDefaults({ port: 0, ...options.http }, 'schedules/http.json'), notificationsFile: join(process.cwd(), 'rules/notifications.json') };
   const app = createApp({ config, store: world.db.store, logger: createSilentLogger() });
   const server = await createHttpServer(app);
   const url = await server.listen();
