@@ -26,7 +26,7 @@ test('sign in with Entra ID against the emulator: the console sends the browser 
   t.deepEqual(await seriousAccessibilityViolations(page), []);
 });
 
-test('an alert (a client secret expiring in 3 days) is a banner on the console's pages', async (t) => {
+test('an alert (a client secret expiring in 3 days) is a banner on the console pages', async (t) => {
   const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
   const alerts = withAlertsDefaults({ name: 'alerts', type: 'alerts', connection: 'test', recipients: ['it-ops@contoso.example'] }, 'schedules/test.json');
   const cw = await startConsoleWorld({ connection: { secretExpiresAt: soon }, jobs: (world) => [...world.app.config.jobs, alerts as JobConfig] });
