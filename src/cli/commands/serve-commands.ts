@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createHttpServer, type HttpServer } from '../../http/index.ts';
 import type { App } from '../../app.ts';
 import type { CliDeps } from '../cli-deps.ts';
+import { untilSignal } from '../until-signal.ts';
 
 /**
  * Starts the HTTP server on the app's services and says where it listens. Without an Entra sign-in the demo's
@@ -15,19 +16,6 @@ export async function startHttpServer(app: App, deps: CliDeps): Promise<HttpServ
   if (link) deps.stdout(`Mailroom console (one-time sign-in link, valid once): ${link}\n`);
   else deps.stdout(`Mailroom console: ${server.baseUrl()}/ (sign in with your Microsoft account)\n`);
   return server;
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<string> {
-  return new Promise((resolveSignal) => {
-    const stop = (signal: string): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolveSignal(signal);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
 }
 
 export function registerServeCommands(program: Command, deps: CliDeps): void {

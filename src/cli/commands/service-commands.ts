@@ -4,20 +4,8 @@ import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
 import { createScheduler } from '../../scheduler/index.ts';
 import { importCalendarPlan } from '../../calendar/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
+import { untilSignal } from '../until-signal.ts';
 import { startHttpServer } from './serve-commands.ts';
-
-/** Resolves on the first SIGINT or SIGTERM: the signal to stop taking jobs and shut down cleanly. */
-function untilSignal(): Promise<string> {
-  return new Promise((resolveSignal) => {
-    const stop = (signal: string): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolveSignal(signal);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}
 
 interface RunOptions {
   withEmulator: boolean;
