@@ -103,6 +103,8 @@ export function registerServiceCommands(program: Command, deps: CliDeps): void {
     .description('run scheduled jobs; start as many workers on as many machines as you like against one MongoDB')
     .option('--grace <seconds>', 'on SIGTERM/SIGINT, how long running jobs may take to finish', '30')
     .action(async (options: { grace: string }) => {
+      // The same complete check as `start` and `config validate`: a worker refuses a broken configuration up front.
+      await deps.loadConfig();
       await runService(deps, { withEmulator: false, graceMs: Number(options.grace) * 1000 });
     });
 }
