@@ -10,3 +10,4 @@ export { searchTickets, type TicketSearch, type TicketPage } from './search-tick
 export { openStoredFile, type StoredFileDownload } from './open-stored-file.ts';
 export { findObject, listObjectsPage } from './find-object.ts';
 export { listTicketEventsSince } from './list-ticket-events-since.ts';
+export { countRecentTicketsByRequester } from './count-recent-tickets-by-requester.ts';

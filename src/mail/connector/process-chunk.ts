@@ -1,3 +1,4 @@
+import { countRecentTicketsByRequester } from '../../tickets/index.ts';
 import { AppError, toAppError } from '../../core/index.ts';
 import type { RuleDecision } from '../../rules/index.ts';
 import { applyChangeSet, type AppliedChange, type ThreadSnapshot } from '../../tickets/index.ts';
@@ -76,14 +77,21 @@ export async function processChunk(run: MailRun, mails: readonly FetchedMail[]):
 
   const stored = await run.threads.lookup(fresh.flatMap((m) => readThreadHeaders(m.raw)));
   let threads: ThreadSnapshot = stored;
+  // The sender cap against mail loops counts tickets per sender in the past hour: read once a chunk, then counted on
+  // with each ticket this chunk decides to open, so a burst inside one chunk is capped too.
+  const cap = run.ruleSet.intake?.senderPolicy.maxNewTicketsPerHour ?? null;
+  const senderTickets = cap === null || fresh.length === 0 ? undefined : await countRecentTicketsByRequester(run.store, new Date(clock().getTime() - 3_600_000));
   const decided: { mail: (typeof fresh)[number]; decided: Decided }[] = [];
   for (const [index, mail] of fresh.entries()) {
     try {
       const result = await decideMessage({
         raw: mail.raw, ruleSet: run.ruleSet, threads, now: clock(), mailbox: job.mailbox, graphId: mail.work.item.id,
         ...(mail.work.item.conversationId ? { conversationId: mail.work.item.conversationId } : {}),
+        ...(senderTickets ? { senderTicketsLastHour: senderTickets } : {}),
       });
       if (joinsTicket(result.decision)) threads = threads.with(result.message.ids.internetMessageId, { createdBy: index });
+      const sender = result.message.from?.address?.toLowerCase();
+      if (senderTickets && sender && result.decision.action === 'create-ticket') senderTickets.set(sender, (senderTickets.get(sender) ?? 0) + 1);
       decided.push({ mail, decided: result });
     } catch (error) {
       await failMail(run, mail.work, { key: mail.work.key, error: asMessageFailure(error), stage: 'decide' }, { raw: mail.raw });

@@ -14,6 +14,11 @@ export interface DecideInput {
   mailbox?: string | null;
   graphId?: string;
   conversationId?: string;
+  /**
+   * Tickets each sender (lower-cased address) opened in the past hour, for the rule set's sender cap; counted by the
+   * connector, which has the store. Absent: unknown, and `$overSenderCap()` is false.
+   */
+  senderTicketsLastHour?: ReadonlyMap<string, number>;
   /** Steps instead of the rule set's own (`rules test --preprocess all`). */
   preprocess?: readonly PreprocessStepConfig[];
 }
@@ -45,7 +50,9 @@ export async function decideMessage(input: DecideInput): Promise<Decided> {
   const knownThread = pickThread(threadReferences(message), input.threads) !== undefined;
   let decision: RuleDecision;
   try {
-    decision = await evaluateRules(input.ruleSet, { message, text: preprocessed.text, knownThread, mailbox: input.mailbox ?? null });
+    const from = message.from?.address?.toLowerCase();
+    const senderStats = input.senderTicketsLastHour && from ? { senderStats: { newTicketsLastHour: input.senderTicketsLastHour.get(from) ?? 0 } } : {};
+    decision = await evaluateRules(input.ruleSet, { message, text: preprocessed.text, knownThread, mailbox: input.mailbox ?? null, ...senderStats });
   } catch (error) {
     // What was decided before the rules failed, for a dry run's report (subject, sender, cleaned text).
     const failure = toAppError(error, 'RULE_EVALUATION_FAILED');
