@@ -1,19 +1,12 @@
 import { collectionNames, withStoreErrors, type Store } from '../store/index.ts';
-import type { AlertRecord, AlertSeverity, AlertType } from './alert-types.ts';
+import type { AlertRecord } from './alert-types.ts';
 
-/** An alert as the console banner, the API and `mailroom health` show it. */
-export interface ActiveAlert {
+/** An alert as the console banner, the API and `mailroom health` show it: its stored facts, without the mail bookkeeping. */
+export type ActiveAlert = Pick<AlertRecord, 'type' | 'severity' | 'subject' | 'summary' | 'hint' | 'since' | 'lastSeenAt'> & {
   key: string;
-  type: AlertType;
-  severity: AlertSeverity;
-  subject: string;
-  summary: string;
-  hint: string;
-  since: Date;
-  lastSeenAt: Date;
   /** Whether the administrators were mailed about it. */
   mailed: boolean;
-}
+};
 
 /** The alerts active as of the latest alerts run, critical first, oldest first within a severity. */
 export async function listActiveAlerts(store: Store): Promise<ActiveAlert[]> {

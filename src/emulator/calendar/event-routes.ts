@@ -156,16 +156,20 @@ function patchEvent(ctx: OperationContext): EmulatorResponse {
 }
 
 function deleteEvent(ctx: OperationContext): EmulatorResponse {
-  const located = locateEvent(ctx);
+  // Deleting a meeting on the organizer's calendar sends its cancellation (https://learn.microsoft.com/en-us/graph/api/event-delete).
+  removeLocated(ctx, locateEvent(ctx));
+  return empty(204);
+}
+
+/** A whole event goes (and its rooms get the cancellation); an occurrence is only marked cancelled in its series. */
+function removeLocated(ctx: OperationContext, located: ReturnType<typeof locateEvent>): void {
   if (located.originalStart === undefined) {
     calendarsOf(ctx).removeEvent(located.record);
-    // Deleting a meeting on the organizer's calendar sends its cancellation (https://learn.microsoft.com/en-us/graph/api/event-delete).
     cancelAtRooms(ctx.env.state(), located.record);
   } else {
     located.record.cancelled.add(located.originalStart);
     calendarsOf(ctx).touch(located.record);
   }
-  return empty(204);
 }
 
 /**
@@ -179,13 +183,7 @@ function cancelEvent(ctx: OperationContext): EmulatorResponse {
   }
   const body = readJsonBody(ctx);
   if (body.comment !== undefined && typeof body.comment !== 'string') throw new GraphError(400, 'RequestBodyRead', 'comment must be a string.');
-  if (located.originalStart === undefined) {
-    calendarsOf(ctx).removeEvent(located.record);
-    cancelAtRooms(ctx.env.state(), located.record);
-  } else {
-    located.record.cancelled.add(located.originalStart);
-    calendarsOf(ctx).touch(located.record);
-  }
+  removeLocated(ctx, located);
   return empty(202);
 }
 
