@@ -153,6 +153,7 @@ const result = {
   emulatorSaw: emulatorStats,
   databaseOpsPerMessage: perMessage(dbOps, processed),
   databaseCommands: commands.byName(),
+  databaseCommandsByCollection: commands.byCollection(),
   peakRssMb: { connector: Math.round(peakRss / 1024 / 1024), connectorBeforeRun: Math.round(rssBeforeRun / 1024 / 1024), emulator: await processPeakRssMb(emulatorProcess.pid), database: dbPid ? await processPeakRssMb(dbPid) : null },
   database: process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded (mongo-java-server unless Java is missing)',
   loadAverage: (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' '),
