@@ -4,7 +4,7 @@ import { messageDeltaRequest, messageSizeExpand, type GraphClient } from '../../
 import type { JobHandlerContext, JobHandlerResult } from '../../jobs/index.ts';
 import { loadRuleSet } from '../../rules/index.ts';
 import type { Store } from '../../store/index.ts';
-import { createThreadIndex, type TicketStore } from '../../tickets/index.ts';
+import { createThreadIndex, type NotificationBounces, type TicketStore } from '../../tickets/index.ts';
 import { byReceived, deltaSelect, type DeltaMessage } from './delta-item.ts';
 import { createDeltaStateStore, type DeltaState } from './delta-state.ts';
 import { createFolderCache } from './folder-cache.ts';
@@ -22,6 +22,8 @@ export interface MailJobDeps {
   clock: Clock;
   /** The project folder: rule sets are read from its rules/. */
   root: string;
+  /** Delivery reports for our notifications are recorded here (src/notify's outbox, wired by src/app.ts). */
+  bounces?: NotificationBounces;
 }
 
 const PAGE_SIZE = 100;
@@ -33,6 +35,7 @@ export async function runMailJob(deps: MailJobDeps, job: MailJobConfig, ctx: Job
   const run: MailRun = {
     store, tickets: deps.tickets, threads: createThreadIndex(store), graph, clock: deps.clock, ledger: createMessageLedger(store), job, ctx, folderId,
     ruleSet: await loadRuleSet(`rules/${job.rules}.json`, { cwd: deps.root }),
+    ...(deps.bounces ? { bounces: deps.bounces } : {}),
     handled: 0,
   };
   if (!(await retryUnfinished(run))) return {};
