@@ -1,6 +1,6 @@
 import { isAppError, type Clock } from '../../core/index.ts';
 import type { MailJobConfig } from '../../config/job-config.ts';
-import { messageDeltaRequest, type GraphClient } from '../../graph/index.ts';
+import { messageDeltaRequest, messageSizeExpand, type GraphClient } from '../../graph/index.ts';
 import type { JobHandlerContext, JobHandlerResult } from '../../jobs/index.ts';
 import { loadRuleSet } from '../../rules/index.ts';
 import type { Store } from '../../store/index.ts';
@@ -125,7 +125,11 @@ async function readFolder(run: MailRun, source: SourceFolder): Promise<void> {
   const { job, graph, ctx } = run;
   const folder = source.id;
   const deltaState = createDeltaStateStore(run.store);
-  const initial = messageDeltaRequest({ mailbox: job.mailbox, folderId: folder, select: deltaSelect, pageSize: PAGE_SIZE });
+  // Each item carries its size, so mail is fetched in $batches sized by bytes. A position saved before the size was
+  // asked for replays its own query (a delta link encodes it) and goes on without sizes: those mails are fetched
+  // by the older rule (alone when they have attachments) until the folder is read again in full (`mailroom jobs
+  // resync`, or Graph dropping the sync state); that is only fewer requests lost, never mail.
+  const initial = messageDeltaRequest({ mailbox: job.mailbox, folderId: folder, select: deltaSelect, pageSize: PAGE_SIZE, expand: messageSizeExpand });
   const drop = async (why: string): Promise<void> => {
     ctx.run.note(`the saved delta position was dropped because ${why}; the folder was read again in full (no mail is processed twice)`);
     ctx.logger.warn(`delta position dropped: ${why}; resyncing the folder`, { folder: job.folder });
