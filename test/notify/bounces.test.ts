@@ -90,7 +90,9 @@ test('an Exchange Online NDR for an acknowledgement marks it bounced, notes the 
   await world.control.deliver(supportMailbox, reportOn('bounces/exchange-online-ndr-recipient-not-found.eml', exchangeOriginal, { internetMessageId: ack.internetMessageId, to: ann }), 'Inbox/Support');
   const run = await world.run(t);
   t.is(run.counts.updated, 1, JSON.stringify(run.items));
-  t.like(run.items[0], { outcome: 'updated', action: 'recorded-bounce', target: `#${ticketNumber}` });
+  t.like(run.items[0], { outcome: 'updated', rule: null, action: 'recorded-bounce', target: `#${ticketNumber}` });
+  const [ndr] = (await world.control.list(supportMailbox, 'Inbox/Support')).filter((m) => m.subject.startsWith('Undeliverable'));
+  t.like(ndr, { isRead: true, categories: [] }, 'the job\'s post-actions, not the "ignored" category of a rule that did not decide it');
 
   const [entry] = (await loop.entries()).filter((e) => e.internetMessageId === ack.internetMessageId);
   t.is(entry?.status, 'bounced');
