@@ -71,7 +71,8 @@ export interface OutboxDraft {
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
 
-export type SuppressionReason = 'auto-generated' | 'own-mailbox' | 'rate-limited' | 'invalid-address' | 'author';
+/** `backlog`: the event was raised by mail a job imported as backlog on its first connection (never acknowledged). */
+export type SuppressionReason = 'auto-generated' | 'own-mailbox' | 'rate-limited' | 'invalid-address' | 'author' | 'backlog';
 
 /**
  * One notification to one recipient. `_id` is the idempotency key (event + rule + recipient), so queuing it again
