@@ -80,7 +80,7 @@ async function handleGroup(run: MailRun, group: readonly WorkItem[]): Promise<vo
       await failMail(run, w, fetched.failure);
       continue;
     }
-    chunk.push({ work: w, raw: fetched.bytes });
+    chunk.push({ work: w, raw: fetched.bytes, ...(fetched.kind === 'unreadable' ? { unreadable: fetched.message } : {}) });
     bytes += fetched.bytes.byteLength;
     if (bytes >= chunkBytes) {
       await processChunk(run, chunk);
