@@ -47,6 +47,7 @@ export const errorCodes = {
   GRAPH_BAD_REQUEST: { retry: 'permanent', exit: 1, description: 'Graph rejected the request as malformed (400).' },
   GRAPH_ERROR: { retry: 'later', exit: 1, description: 'Graph answered with an unexpected error.' },
   GRAPH_MAILBOX_ACCESS_POLICY: { retry: 'permanent', exit: 1, description: 'An application access policy keeps the application out of this mailbox.' },
+  GRAPH_MIME_CONVERSION_FAILED: { retry: 'permanent', exit: 1, description: 'Graph cannot convert a message to MIME (rights-protected or encrypted items); it is processed from its properties.' },
   MAIL_UNPARSEABLE: { retry: 'permanent', exit: 1, description: 'A message could not be parsed at all.' },
   MAIL_INTERRUPTED: { retry: 'later', exit: 1, description: 'A run stopped (killed, crashed, hung) while the mail was being processed.' },
   MAIL_POST_ACTION_FAILED: { retry: 'later', exit: 1, description: 'A mailbox post-action (mark, move) cannot be carried out for a mail.' },

@@ -73,8 +73,11 @@ export interface OutboxDraft {
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed' | 'bounced';
 
-/** `bounced`: the address is suppressed after repeated hard bounces (see SuppressedAddress). */
-export type SuppressionReason = 'auto-generated' | 'own-mailbox' | 'rate-limited' | 'invalid-address' | 'author' | 'bounced';
+/**
+ * `bounced`: the address is suppressed after repeated hard bounces (see SuppressedAddress). `backlog`: the event was
+ * raised by mail a job imported as backlog on its first connection (never acknowledged).
+ */
+export type SuppressionReason = 'auto-generated' | 'own-mailbox' | 'rate-limited' | 'invalid-address' | 'author' | 'bounced' | 'backlog';
 
 /** One delivery report (DSN) received for a sent notification, as the mail lane read it. */
 export interface DeliveryReportRecord {

@@ -8,6 +8,8 @@ export const collectionNames = {
   mailLedger: 'mail_ledger',
   knownMessages: 'known_messages',
   deltaState: 'delta_state',
+  /** Per mail job: when it first read its folder, the fixed point its backlog setting counts from. */
+  mailBacklog: 'mail_backlog',
   jobRuns: 'job_runs',
   /** A run's per-item lines, in pages written as the run goes, so the run's own record stays small. */
   jobRunItems: 'job_run_items',

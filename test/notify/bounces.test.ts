@@ -42,6 +42,8 @@ async function startLoop(t: ExecutionContext): Promise<Loop> {
   const world = await startMailWorld({ job: { postActions: { markRead: true, flag: false, categories: [] } } });
   t.teardown(() => world.close());
   const { app, control } = world;
+  // The job connects to the empty folder first: mail found on a first connection is backlog and never acknowledged.
+  await world.run(t);
   const logger = createSilentLogger();
   const notify = () => runJob(notificationsJob, createNotificationsHandler({
     store: app.store, graphFor: app.graphFor, clock: systemClock, logger, notificationsFile: 'rules/notifications.json', ownMailboxes: [supportMailbox],

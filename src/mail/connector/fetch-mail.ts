@@ -2,12 +2,14 @@ import { AppError, isAppError, toAppError } from '../../core/index.ts';
 import { batchBodyBytes, maxBatchSize, messageByIdRequest, messageValueRequest, readMessageSize } from '../../graph/index.ts';
 import { readFileBytes } from '../../store/index.ts';
 import { isMessageFailure } from './classify-failure.ts';
+import { fetchUnconvertible, type Unconvertible } from './fetch-unconvertible.ts';
 import type { MailFailure, MailRun, WorkItem } from './mail-run.ts';
 
 export type Fetched =
   | { kind: 'raw'; bytes: Uint8Array }
   | { kind: 'gone' }
-  | { kind: 'failed'; failure: MailFailure };
+  | { kind: 'failed'; failure: MailFailure }
+  | Unconvertible;
 
 /** A large MIME download gets more time than the client's default per attempt. */
 const largeFetchTimeoutMs = 120_000;
@@ -107,6 +109,7 @@ export async function fetchOne(run: MailRun, work: WorkItem): Promise<Fetched> {
     return { kind: 'raw', bytes: await run.graph.getBytes(url, { ...(headers ? { headers } : {}), signal: run.ctx.signal, timeoutMs: largeFetchTimeoutMs }) };
   } catch (error) {
     if (isAppError(error, 'GRAPH_NOT_FOUND')) return goneOrFailed(run, work, error);
+    if (isAppError(error, 'GRAPH_MIME_CONVERSION_FAILED')) return fetchUnconvertible(run, work, error);
     return asFailure(work.key, error);
   }
 }
@@ -122,6 +125,7 @@ export async function fetchBatched(run: MailRun, items: readonly WorkItem[]): Pr
   for (const [i, response] of responses.entries()) {
     const work = viaGraph[i]!;
     if (response.error && isAppError(response.error, 'GRAPH_NOT_FOUND')) out.set(work.key, await goneOrFailed(run, work, response.error));
+    else if (response.error && isAppError(response.error, 'GRAPH_MIME_CONVERSION_FAILED')) out.set(work.key, await fetchUnconvertible(run, work, response.error));
     else if (response.error) out.set(work.key, asFailure(work.key, response.error));
     else if (response.status >= 400) out.set(work.key, asFailure(work.key, new AppError('GRAPH_ERROR', `fetching the message failed with ${response.status}`)));
     else out.set(work.key, { kind: 'raw', bytes: batchBodyBytes(response) });

@@ -21,6 +21,8 @@ export interface DecideInput {
   senderTicketsLastHour?: ReadonlyMap<string, number>;
   /** Steps instead of the rule set's own (`rules test --preprocess all`). */
   preprocess?: readonly PreprocessStepConfig[];
+  /** The message when there is no MIME to parse (Graph could not convert it: buildUnreadableMessage); `raw` is then not parsed. */
+  message?: Message;
 }
 
 export interface Decided {
@@ -45,7 +47,7 @@ export function threadReferences(message: Message): string[] {
  * Throws the AppError of the step that failed (MAIL_UNPARSEABLE, RULE_EVALUATION_FAILED, RULE_TIMEOUT…).
  */
 export async function decideMessage(input: DecideInput): Promise<Decided> {
-  const message = await parseMessage(input.raw, { ...(input.graphId ? { graphId: input.graphId } : {}), ...(input.conversationId ? { conversationId: input.conversationId } : {}) });
+  const message = input.message ?? await parseMessage(input.raw, { ...(input.graphId ? { graphId: input.graphId } : {}), ...(input.conversationId ? { conversationId: input.conversationId } : {}) });
   const preprocessed = preprocessMessage(message, input.preprocess ?? input.ruleSet.preprocess);
   const knownThread = pickThread(threadReferences(message), input.threads) !== undefined;
   let decision: RuleDecision;
