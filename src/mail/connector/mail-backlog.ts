@@ -39,7 +39,16 @@ export async function loadMailBacklog(store: Store, job: MailJobConfig, now: Dat
       starts.updateOne({ _id: job.name }, { $setOnInsert: { firstRunAt: ranBefore ? null : firstRunAt, recordedAt: now } }, { upsert: true }));
     doc = await withStoreErrors('read backlog start', () => starts.findOne({ _id: job.name }));
   }
-  const firstRunAt = doc?.firstRunAt ?? null;
+  return backlogOf(job, doc?.firstRunAt ?? null);
+}
+
+/** The backlog as the job's next run will see it, without recording a first run; null when the job has not run yet. */
+export async function readMailBacklog(store: Store, job: MailJobConfig): Promise<MailBacklog | null> {
+  const doc = await withStoreErrors('read backlog start', () => store.collection<BacklogStartDoc>(collectionNames.mailBacklog).findOne({ _id: job.name }));
+  return doc ? backlogOf(job, doc.firstRunAt) : null;
+}
+
+function backlogOf(job: MailJobConfig, firstRunAt: Date | null): MailBacklog {
   const setting = backlogSetting(job);
   // A job older than this setting keeps what its fixed `since` date always meant: older mail is left alone.
   const cutoff = firstRunAt ? backlogCutoff(setting, firstRunAt) : job.since !== undefined && setting.since.kind === 'date' ? setting.since.at : null;
