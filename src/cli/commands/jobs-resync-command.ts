@@ -25,6 +25,6 @@ export function registerJobsResyncCommand(program: Command, deps: CliDeps): void
       deps.stdout(positions > 0
         ? `the next run of ${name} reads ${job.folder} in full (no mail is processed twice); run it now with \`mailroom jobs run ${name}\`\n`
         : `${name} has no saved position yet: its next run reads ${job.folder} in full anyway\n`);
-      if (cutoff) deps.stdout(`mail received before ${cutoff.toISOString()} stays skipped as backlog (to import older mail: backlog \"import\" with an earlier \`since\`, then resync)\n`);
+      if (cutoff) deps.stdout(`mail received before ${cutoff.toISOString()} stays skipped as backlog (to import older mail: backlog "import" with an earlier \`since\`, then resync)\n`);
     });
 }
