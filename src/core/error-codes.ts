@@ -62,6 +62,8 @@ export const errorCodes = {
   JOB_BUSY: { retry: 'later', exit: 1, description: 'The job is running elsewhere (a worker or another `jobs run`); two runs of one job never overlap.' },
   TICKET_NOT_FOUND: { retry: 'permanent', exit: 2, description: 'No ticket has that number.' },
   NOTIFY_FAILED: { retry: 'later', exit: 1, description: 'A notification could not be sent.' },
+  NOTIFY_RECIPIENT_SUPPRESSED: { retry: 'permanent', exit: 1, description: 'A notification was not sent: its address hard-bounced repeatedly and is suppressed until `mailroom notifications unsuppress` lifts it.' },
+  NOTIFY_NOT_SUPPRESSED: { retry: 'permanent', exit: 2, description: 'An unsuppress named an address that is not suppressed.' },
   CALENDAR_INVALID_IMPORT: { retry: 'permanent', exit: 2, description: 'A calendar import file is invalid.' },
   CALENDAR_FULL_SYNC_TOO_SOON: { retry: 'later', exit: 1, description: 'A full room sync started less than 10 minutes ago.' },
   EMULATOR_START_FAILED: { retry: 'permanent', exit: 1, description: 'The Graph emulator could not start.' },

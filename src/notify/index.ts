@@ -10,3 +10,5 @@ export type { DeliveryHooks } from './drain-outbox.ts';
 export type * from './notification-types.ts';
 export { queueAgentReply } from './queue-agent-reply.ts';
 export { addAgentComment, type AgentComment, type AgentCommentDeps } from './add-agent-comment.ts';
+export { createNotificationBounces, type NotificationBouncesDeps } from './create-notification-bounces.ts';
+export { createSuppressionList, type SuppressionList } from './create-suppression-list.ts';

@@ -17,6 +17,8 @@ export const collectionNames = {
   /** One document per job while a run of it goes on anywhere: the lease that keeps two runs of a job apart. */
   jobLocks: 'job_locks',
   outbox: 'outbox',
+  /** Per address: its hard bounces and whether notifications to it are suppressed (src/notify). */
+  notificationSuppressions: 'notification_suppressions',
   /** One document per alert condition the alerts job has seen, with its mail state. */
   alerts: 'alerts',
   tokenCache: 'token_cache',

@@ -65,6 +65,8 @@ export interface TicketComment {
   originalBody: { text: string | null; html: string | null };
   source: MailSource | null;
   attachments: AttachmentRef[];
+  /** An internal note (a bounce of a notification): for the agents only, never mailed, triggers nothing. */
+  internal?: boolean;
   createdAt: Date;
 }
 

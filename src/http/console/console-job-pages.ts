@@ -9,7 +9,7 @@ import { describeConnections } from './describe-connections.ts';
 import { withTicketNumber } from './run-view.ts';
 
 const page = { signInRedirect: true } as const;
-const outboxStatuses: readonly OutboxStatus[] = ['pending', 'sending', 'sent', 'failed', 'suppressed'];
+const outboxStatuses: readonly OutboxStatus[] = ['pending', 'sending', 'sent', 'failed', 'suppressed', 'bounced'];
 
 function mailJob(host: RouteContext['host'], name: string): MailJobConfig {
   const job = host.findJob(name);

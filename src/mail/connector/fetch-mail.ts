@@ -1,5 +1,5 @@
 import { AppError, isAppError, toAppError } from '../../core/index.ts';
-import { batchBodyBytes, messageByIdRequest, messageValueRequest } from '../../graph/index.ts';
+import { batchBodyBytes, maxBatchSize, messageByIdRequest, messageValueRequest, readMessageSize } from '../../graph/index.ts';
 import { readFileBytes } from '../../store/index.ts';
 import { isMessageFailure } from './classify-failure.ts';
 import { fetchUnconvertible, type Unconvertible } from './fetch-unconvertible.ts';
@@ -15,11 +15,67 @@ export type Fetched =
 const largeFetchTimeoutMs = 120_000;
 
 /**
- * Whether a mail is fetched on its own rather than in a `$batch`: a batch carries every `$value` base64-encoded
- * inside one JSON body, so twenty mails with large attachments would be one response of a gigabyte.
+ * PidTagMessageSize is the store's size of the item, in which attachments are binary; in MIME they are base64, a third
+ * larger. So the MIME a size stands for is budgeted at 4/3 of it (the emulator reports the MIME size: an overestimate
+ * there, which only makes batches a little smaller).
+ */
+const mimePerStoreByte = 4 / 3;
+
+/**
+ * Mail estimated above this is fetched on its own. Below it, mail shares `$batch`es; each batch response carries the
+ * MIME base64 inside one JSON body, held as text, parsed and decoded at once (about five times the MIME in memory
+ * for a moment), so a batch's MIME is kept within `batchBudgetBytes`.
+ */
+export const aloneAboveBytes = 8 * 1024 * 1024;
+export const batchBudgetBytes = 12 * 1024 * 1024;
+
+/** What a mail without attachments and without a known size counts as in a batch's budget. */
+const unknownSizeBytes = 256 * 1024;
+
+/** The MIME bytes a mail is expected to have, when the delta round said its size. */
+export function estimatedMimeBytes(work: WorkItem): number | undefined {
+  const size = readMessageSize(work.item);
+  return size === undefined ? undefined : Math.ceil(size * mimePerStoreByte);
+}
+
+/**
+ * Whether a mail is fetched on its own rather than in a `$batch`: when it is large by its size; when the size is
+ * unknown (a mail from the ledger, a delta position saved before sizes were asked for, a size Graph did not give),
+ * when it has attachments, as it may be large.
  */
 export function fetchedAlone(work: WorkItem): boolean {
-  return work.item.hasAttachments === true;
+  if (work.entry?.replayFromRaw && work.entry.rawMimeFileId) return true;
+  const estimate = estimatedMimeBytes(work);
+  return estimate === undefined ? work.item.hasAttachments === true : estimate > aloneAboveBytes;
+}
+
+/**
+ * The order of fetches for mail in processing order: each unit is one mail fetched alone, or up to 20 (Graph's limit
+ * per `$batch`) consecutive mails whose estimated MIME fits `batchBudgetBytes`. Order is kept, so a reply is never
+ * processed before the mail it answers.
+ */
+export function planFetches(work: readonly WorkItem[]): WorkItem[][] {
+  const units: WorkItem[][] = [];
+  let batch: WorkItem[] = [];
+  let bytes = 0;
+  const close = (): void => {
+    if (batch.length > 0) units.push(batch);
+    batch = [];
+    bytes = 0;
+  };
+  for (const w of work) {
+    if (fetchedAlone(w)) {
+      close();
+      units.push([w]);
+      continue;
+    }
+    const estimate = estimatedMimeBytes(w) ?? unknownSizeBytes;
+    if (batch.length >= maxBatchSize || (batch.length > 0 && bytes + estimate > batchBudgetBytes)) close();
+    batch.push(w);
+    bytes += estimate;
+  }
+  close();
+  return units;
 }
 
 function asFailure(key: string, error: unknown): Fetched {
@@ -58,7 +114,7 @@ export async function fetchOne(run: MailRun, work: WorkItem): Promise<Fetched> {
   }
 }
 
-/** Many small mails' MIME in `$batch`es (results by key). */
+/** Small mails' MIME in one `$batch` (a unit of `planFetches`; results by key). */
 export async function fetchBatched(run: MailRun, items: readonly WorkItem[]): Promise<Map<string, Fetched>> {
   const out = new Map<string, Fetched>();
   const viaGraph = items.filter((w) => !(w.entry?.replayFromRaw && w.entry.rawMimeFileId));

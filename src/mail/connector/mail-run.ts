@@ -4,7 +4,7 @@ import type { GraphClient } from '../../graph/index.ts';
 import type { JobHandlerContext } from '../../jobs/index.ts';
 import type { CompiledRuleSet, PostActions } from '../../rules/index.ts';
 import type { Store } from '../../store/index.ts';
-import type { ThreadIndex, TicketStore } from '../../tickets/index.ts';
+import type { NotificationBounces, ThreadIndex, TicketStore } from '../../tickets/index.ts';
 import type { DeltaMessage } from './delta-item.ts';
 import type { MailBacklog } from './mail-backlog.ts';
 import type { LedgerEntry, LedgerIdentity, MessageLedger } from './message-ledger.ts';
@@ -60,6 +60,8 @@ export interface MailRunDeps {
   job: MailJobConfig;
   ctx: JobHandlerContext;
   folderId(path: string): Promise<string>;
+  /** Where delivery reports for our notifications are matched and recorded (notify's outbox); absent: they follow the rules. */
+  bounces?: NotificationBounces;
 }
 
 /** The state of one run: its dependencies and the count of mail handled so far (for the per-run cap). */
@@ -93,7 +95,7 @@ export function recordOutcome(run: MailRun, work: WorkItem, line: OutcomeLine): 
 
 /** The counter an applied change counts under. */
 export function outcomeOfAction(action: string): MailOutcome {
-  if (action === 'added-comment') return 'updated';
+  if (action === 'added-comment' || action === 'recorded-bounce') return 'updated';
   if (action === 'created-ticket' || action === 'created-object') return 'created';
   if (action === 'duplicate') return 'duplicate';
   return 'ignored';

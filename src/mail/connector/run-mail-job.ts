@@ -1,10 +1,10 @@
 import { isAppError, type Clock } from '../../core/index.ts';
 import type { MailJobConfig } from '../../config/job-config.ts';
-import { messageDeltaRequest, type GraphClient } from '../../graph/index.ts';
+import { messageDeltaRequest, messageSizeExpand, type GraphClient } from '../../graph/index.ts';
 import type { JobHandlerContext, JobHandlerResult } from '../../jobs/index.ts';
 import { loadRuleSet } from '../../rules/index.ts';
 import type { Store } from '../../store/index.ts';
-import { createThreadIndex, type TicketStore } from '../../tickets/index.ts';
+import { createThreadIndex, type NotificationBounces, type TicketStore } from '../../tickets/index.ts';
 import { byReceived, deltaSelect, type DeltaMessage } from './delta-item.ts';
 import { createDeltaStateStore, type DeltaState } from './delta-state.ts';
 import { createFolderCache } from './folder-cache.ts';
@@ -24,6 +24,8 @@ export interface MailJobDeps {
   clock: Clock;
   /** The project folder: rule sets are read from its rules/. */
   root: string;
+  /** Delivery reports for our notifications are recorded here (src/notify's outbox, wired by src/app.ts). */
+  bounces?: NotificationBounces;
 }
 
 const PAGE_SIZE = 100;
@@ -35,6 +37,7 @@ export async function runMailJob(deps: MailJobDeps, job: MailJobConfig, ctx: Job
   const run: MailRun = {
     store, tickets: deps.tickets, threads: createThreadIndex(store), graph, clock: deps.clock, ledger: createMessageLedger(store), job, ctx, folderId,
     ruleSet: await loadRuleSet(`rules/${job.rules}.json`, { cwd: deps.root }),
+    ...(deps.bounces ? { bounces: deps.bounces } : {}),
     handled: 0,
     backlog: await loadMailBacklog(store, job, deps.clock()),
     backlogSeen: { skipped: 0, imported: 0, pages: 0 },
@@ -136,7 +139,11 @@ async function readFolder(run: MailRun, source: SourceFolder): Promise<void> {
   const { job, graph, ctx } = run;
   const folder = source.id;
   const deltaState = createDeltaStateStore(run.store);
-  const initial = messageDeltaRequest({ mailbox: job.mailbox, folderId: folder, select: deltaSelect, pageSize: PAGE_SIZE });
+  // Each item carries its size, so mail is fetched in $batches sized by bytes. A position saved before the size was
+  // asked for replays its own query (a delta link encodes it) and goes on without sizes: those mails are fetched
+  // by the older rule (alone when they have attachments) until the folder is read again in full (`mailroom jobs
+  // resync`, or Graph dropping the sync state); that is only fewer requests lost, never mail.
+  const initial = messageDeltaRequest({ mailbox: job.mailbox, folderId: folder, select: deltaSelect, pageSize: PAGE_SIZE, expand: messageSizeExpand });
   const drop = async (why: string): Promise<void> => {
     ctx.run.note(`the saved delta position was dropped because ${why}; the folder was read again in full (no mail is processed twice)`);
     ctx.logger.warn(`delta position dropped: ${why}; resyncing the folder`, { folder: job.folder });
