@@ -18,7 +18,7 @@ function withAttachment(from: string, subject: string, messageId: string): strin
   ].join('\r\n');
 }
 
-test('mail Graph cannot convert to MIME becomes a ticket saying it could not be read, with sender and subject, and its post-actions run; it blocks no other mail (batched or fetched alone)', async (t) => {
+test('mail Graph cannot convert to MIME becomes a ticket saying it could not be read, with sender and subject, and its post-actions run; it blocks no other mail of the $batch', async (t) => {
   const world = await startMailWorld();
   t.teardown(() => world.close());
   await world.control.deliver(supportMailbox, plain('1'), 'Inbox/Support');
@@ -26,9 +26,12 @@ test('mail Graph cannot convert to MIME becomes a ticket saying it could not be 
   await deliverProtected(world, withAttachment('Sam Secure <sam@fabrikam.example>', 'Protected contract', 'irm-2@fabrikam.example'));
   await world.control.deliver(supportMailbox, plain('2'), 'Inbox/Support');
 
+  await world.control.resetStats();
   const run = await world.run(t);
   t.deepEqual(run.counts, { seen: 4, created: 4 }, JSON.stringify(run.items));
   t.is(run.status, 'succeeded');
+  const stats = (await world.control.call('GET', '/_emulator/stats')) as { batchesByRoute: Record<string, number> };
+  t.true(Object.keys(stats.batchesByRoute).some((route) => route.endsWith('/$value')), `the MIME was fetched in a $batch: ${JSON.stringify(stats.batchesByRoute)}`);
   const tickets = await world.app.tickets.listTickets();
   const rita = tickets.find((x) => x.subject === 'Confidential: salaries 2027');
   const sam = tickets.find((x) => x.subject === 'Protected contract');
@@ -84,4 +87,26 @@ test('a conversion failure that does not repeat is not taken for a protected mai
   const [ticket] = await world.app.tickets.listTickets();
   t.true(ticket!.description.includes('Readable body 1.'), ticket!.description);
   t.falsy(ticket!.fields.encrypted);
+});
+
+test('an unconvertible mail that an earlier run left failed is fetched on its own on the next run and becomes the same ticket', async (t) => {
+  const world = await startMailWorld();
+  t.teardown(() => world.close());
+  await deliverProtected(world, buildMime({ from: 'Rita Rights <rita@fabrikam.example>', subject: 'Confidential: salaries 2027', body: 'IRM body.', messageId: 'irm-1@fabrikam.example' }));
+  // A passing 404 on the MIME of a mail that exists: the mail fails this run and waits in the ledger.
+  await world.control.fault({ method: 'GET', path: '\\$value$', status: 404, count: 1 });
+  const first = await world.run(t);
+  t.deepEqual(first.counts, { seen: 1, failed: 1 }, JSON.stringify(first.items));
+
+  await world.control.resetStats();
+  const second = await world.run(t);
+  t.deepEqual(second.counts, { seen: 1, created: 1 }, JSON.stringify(second.items));
+  const stats = (await world.control.call('GET', '/_emulator/stats')) as { byRoute: Record<string, number>; batchesByRoute: Record<string, number> };
+  const valueRoutes = (routes: Record<string, number>): number => Object.entries(routes).filter(([route]) => route.endsWith('/$value')).reduce((n, [, c]) => n + c, 0);
+  t.is(valueRoutes(stats.byRoute), 2, `asked twice before it counts as unconvertible: ${JSON.stringify(stats.byRoute)}`);
+  t.is(valueRoutes(stats.batchesByRoute), 0, `fetched on its own, not in a $batch: ${JSON.stringify(stats.batchesByRoute)}`);
+  const [ticket] = await world.app.tickets.listTickets();
+  t.is(ticket?.subject, 'Confidential: salaries 2027');
+  t.is(ticket?.requester?.address, 'rita@fabrikam.example');
+  t.regex(ticket?.description ?? '', /encrypted \(rights-protected\)/);
 });
