@@ -106,3 +106,24 @@ test('backlog import: the per-run cap still defers backlog to the next run, and 
   t.is(tickets.length, 3);
   t.true(tickets.every((x) => x.source?.backlog === true));
 });
+
+test('backlog import over several runs: a first round the cap stops in its second page goes on from the saved page as a full read, so old mail there stays skipped', async (t) => {
+  const world = await startMailWorld({ job: { backlog: 'import', since: '7 days', limits: { messagesPerRun: 105, attachmentMaxBytes: 1_000_000, maxAttempts: 3 } } });
+  t.teardown(() => world.close());
+  // Delta lists mail in arrival order, 100 a page: the first page is recent mail, the second 10 recent and 40 old.
+  for (let n = 0; n < 110; n += 1) await deliverAged(world, `r${n}`, 1);
+  for (let n = 0; n < 40; n += 1) await deliverAged(world, `o${n}`, 30);
+
+  const first = await world.run(t);
+  t.deepEqual(first.counts, { seen: 150, created: 105, skipped: 40, deferred: 5 });
+  const saved = await world.app.store.collection('delta_state').findOne({});
+  t.is(saved?.kind, 'next', 'the round stopped in its second page');
+
+  const second = await world.run(t);
+  t.deepEqual(second.counts, { seen: 45, created: 5, skipped: 40 });
+  const tickets = await world.app.tickets.listTickets({ limit: 500 });
+  t.is(tickets.length, 110);
+  t.false(tickets.some((x) => x.subject.startsWith('Request o')));
+  t.true(tickets.every((x) => x.source?.backlog === true));
+  t.is((await world.app.store.collection('delta_state').findOne({}))?.kind, 'delta');
+});
