@@ -19,7 +19,7 @@ export interface ParseMeta {
   conversationId?: string;
 }
 
-const parserOptions = {
+export const parserOptions = {
   // We convert HTML ourselves (preprocess decides how); mailparser's own conversion would hide whether a text part existed.
   skipHtmlToText: true,
   skipTextToHtml: true,
@@ -46,6 +46,15 @@ async function parseAtDepth(raw: Uint8Array | string, meta: ParseMeta, depth: nu
   } catch (error) {
     return fallbackMessage(latin1, meta, error);
   }
+  return messageOf(parsed, latin1, meta, depth);
+}
+
+/**
+ * What mailparser read → Message. `latin1` is the raw MIME as latin1 text for the structural checks (defects, the
+ * delivery-status part, a body without parts); a streamed mail gives a sample of it (its start and end).
+ * Attachments whose content was stored while parsing (`StoredContent`) keep their file id and no content.
+ */
+export async function messageOf(parsed: ParsedMail, latin1: string, meta: ParseMeta, depth = 0): Promise<Message> {
   const headers = readHeaders(parsed.headerLines);
   const warnings = findMimeDefects(latin1, headers);
   const from = firstAddress(parsed.from);
@@ -139,7 +148,23 @@ function* pieces(bytes: Buffer, size = 64 * 1024): Generator<Buffer> {
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
-function toAttachment(attachment: ParsedAttachment): Attachment {
+/** An attachment that went to the file store while the mail was parsed (it was large): where, and what it was. */
+export interface StoredContent {
+  /** Null when it was over the size limit and not kept. */
+  fileId: string | null;
+  size: number;
+  /** SHA-256 hex of the content. */
+  checksum: string;
+}
+
+function toAttachment(attachment: ParsedAttachment & { stored?: StoredContent }): Attachment {
+  const { stored } = attachment;
+  if (stored) {
+    return {
+      filename: attachment.filename ?? '', contentType: attachment.contentType.toLowerCase(), size: stored.size, contentId: stripAngles(attachment.contentId),
+      inline: attachment.contentDisposition === 'inline' || attachment.related === true, checksum: stored.checksum, content: new Uint8Array(), fileId: stored.fileId,
+    };
+  }
   // A view, not a copy: mailparser's buffer is ours once parsing is done (a copy doubled a large attachment's memory).
   const content = new Uint8Array(attachment.content.buffer, attachment.content.byteOffset, attachment.content.byteLength);
   return {
@@ -170,7 +195,7 @@ function rawBody(latin1: string): string {
 }
 
 /** A message mailparser gave up on: keep the raw text so nothing reaches the ticket empty-handed. */
-function fallbackMessage(latin1: string, meta: ParseMeta, error: unknown): Message {
+export function fallbackMessage(latin1: string, meta: ParseMeta, error: unknown): Message {
   const headerEnd = latin1.search(/\r?\n\r?\n/);
   const head = headerEnd < 0 ? '' : latin1.slice(0, headerEnd);
   const headers: Record<string, string[]> = {};
