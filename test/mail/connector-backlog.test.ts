@@ -25,7 +25,7 @@ function notifier(world: MailWorld): () => ReturnType<typeof runJob> {
   }), { results: world.app.results, logger });
 }
 
-test('backlog skip: the first run takes no existing mail and says so in counts and one line per page; later mail is processed; a resync does not take the backlog', async (t) => {
+test('backlog skip: the first run takes no existing mail and says so in counts and one line per page; later mail is processed (an old one moved in too); a resync does not take the backlog', async (t) => {
   const world = await startMailWorld({ job: { backlog: 'skip', since: undefined } });
   t.teardown(() => world.close());
   for (const [n, age] of [['1', 400], ['2', 30], ['3', 0.01]] as const) await deliverAged(world, n, age);
@@ -41,17 +41,19 @@ test('backlog skip: the first run takes no existing mail and says so in counts a
   t.is(left.length, 3);
   t.true(left.every((m) => !m.isRead && m.categories.length === 0));
 
+  // After the first connection, what delta reports is new to the folder: an old mail a person moves in is processed too.
   await deliverAged(world, 'new', 0);
+  await deliverAged(world, 'moved-in', 60);
   const second = await world.run(t);
-  t.deepEqual(second.counts, { seen: 1, created: 1 });
-  t.is((await world.app.tickets.listTickets()).length, 1);
+  t.deepEqual(second.counts, { seen: 2, created: 2 });
+  t.deepEqual((await world.app.tickets.listTickets()).map((x) => x.subject).sort(), ['Request moved-in', 'Request new']);
 
   // A resync reads the folder again: the backlog stays skipped, the processed mail is not processed twice.
   t.is(await createDeltaStateStore(world.app.store).requestResync('support', new Date()), 1);
   const resynced = await world.run(t);
   t.is(resynced.counts.created ?? 0, 0, JSON.stringify(resynced.counts));
   t.is(resynced.counts.skipped, 3);
-  t.is((await world.app.tickets.listTickets()).length, 1);
+  t.is((await world.app.tickets.listTickets()).length, 2);
 });
 
 test('backlog import with since: older mail is skipped, the rest becomes tickets marked as backlog that are never acknowledged; mail after the first run is acknowledged; assigning a backlog ticket still notifies', async (t) => {
@@ -103,4 +105,25 @@ test('backlog import: the per-run cap still defers backlog to the next run, and 
   const tickets = await world.app.tickets.listTickets();
   t.is(tickets.length, 3);
   t.true(tickets.every((x) => x.source?.backlog === true));
+});
+
+test('backlog import over several runs: a first round the cap stops in its second page goes on from the saved page as a full read, so old mail there stays skipped', async (t) => {
+  const world = await startMailWorld({ job: { backlog: 'import', since: '7 days', limits: { messagesPerRun: 105, attachmentMaxBytes: 1_000_000, maxAttempts: 3 } } });
+  t.teardown(() => world.close());
+  // Delta lists mail in arrival order, 100 a page: the first page is recent mail, the second 10 recent and 40 old.
+  for (let n = 0; n < 110; n += 1) await deliverAged(world, `r${n}`, 1);
+  for (let n = 0; n < 40; n += 1) await deliverAged(world, `o${n}`, 30);
+
+  const first = await world.run(t);
+  t.deepEqual(first.counts, { seen: 150, created: 105, skipped: 40, deferred: 5 });
+  const saved = await world.app.store.collection('delta_state').findOne({});
+  t.is(saved?.kind, 'next', 'the round stopped in its second page');
+
+  const second = await world.run(t);
+  t.deepEqual(second.counts, { seen: 45, created: 5, skipped: 40 });
+  const tickets = await world.app.tickets.listTickets({ limit: 500 });
+  t.is(tickets.length, 110);
+  t.false(tickets.some((x) => x.subject.startsWith('Request o')));
+  t.true(tickets.every((x) => x.source?.backlog === true));
+  t.is((await world.app.store.collection('delta_state').findOne({}))?.kind, 'delta');
 });

@@ -4,11 +4,11 @@ import { buildUnreadableMessage, type Message } from '../parse/index.ts';
 import { isMessageFailure } from './classify-failure.ts';
 import type { MailRun, WorkItem } from './mail-run.ts';
 
-/** What a mail Graph cannot convert to MIME is processed from: its Graph properties, and those same properties as the stored original. */
+/** What a mail Graph cannot convert to MIME is processed from: its Graph properties, and a stand-in of them as the stored original. */
 export interface Unconvertible {
   kind: 'unreadable';
   message: Message;
-  /** The properties as JSON: stored in place of the MIME (`<id>.json`), and what the duplicate check digests. */
+  /** A stand-in message with the properties: stored in place of the MIME, and what the duplicate check digests. */
   bytes: Uint8Array;
 }
 
@@ -62,7 +62,36 @@ export async function fetchUnconvertible(run: MailRun, work: WorkItem, refusal: 
     from: address ? { address, name: properties.from?.emailAddress?.name ?? '' } : null,
     subject: properties.subject ?? '', date: properties.sentDateTime ?? properties.receivedDateTime ?? null, reason,
   });
-  // Id and arrival time are left out, so the same mail delivered twice digests alike (a true duplicate).
-  const { id: _id, receivedDateTime: _received, ...stored } = properties;
-  return { kind: 'unreadable', message, bytes: new TextEncoder().encode(`${JSON.stringify({ mimeUnavailable: reason, ...stored }, null, 2)}\n`) };
+  return { kind: 'unreadable', message, bytes: new TextEncoder().encode(standInMime(properties, reason)) };
+}
+
+/** A header value as RFC 2047 when it is not plain ASCII; line breaks never reach the header. */
+function headerText(value: string): string {
+  const flat = value.replace(/[\r\n]+/g, ' ');
+  return /^[\x20-\x7e]*$/.test(flat) ? flat : `=?UTF-8?B?${Buffer.from(flat, 'utf8').toString('base64')}?=`;
+}
+
+/**
+ * What is stored in place of the MIME (the ticket's original, a quarantine's copy): a small message with the
+ * properties Graph gave and a text that says why, so a download opens in any mail program and says what happened.
+ * Id and arrival time are left out, so the same mail delivered twice digests alike (a true duplicate).
+ */
+function standInMime(properties: GraphMessageProperties, reason: string): string {
+  const address = properties.from?.emailAddress?.address?.replace(/[\r\n<>]/g, '') ?? '';
+  const name = properties.from?.emailAddress?.name ?? '';
+  const date = Date.parse(properties.sentDateTime ?? '');
+  const messageId = properties.internetMessageId?.replace(/[\r\n]/g, '');
+  return [
+    ...(address ? [`From: ${name ? `"${headerText(name).replace(/"/g, "'")}" ` : ''}<${address}>`] : []),
+    `Subject: ${headerText(properties.subject ?? '')}`,
+    ...(Number.isNaN(date) ? [] : [`Date: ${new Date(date).toUTCString()}`]),
+    ...(messageId ? [`Message-ID: ${messageId}`] : []),
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    'X-Mailroom-Stand-In: mime-unavailable',
+    '',
+    `${reason}. This is a stand-in with the message's sender, subject and date; open the original in Outlook.`,
+    '',
+  ].join('\r\n');
 }

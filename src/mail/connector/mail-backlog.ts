@@ -7,6 +7,8 @@ interface BacklogStartDoc {
   _id: string;
   firstRunAt: Date | null;
   recordedAt: Date;
+  /** The delta round under way lists the whole folder (see MailBacklog.fullRead); kept for its next pages on later runs. */
+  fullRound?: boolean;
 }
 
 /** How one run sorts the mail it finds by receivedDateTime (README, "First connection to a full mailbox"). */
@@ -16,8 +18,18 @@ export interface MailBacklog {
   firstRunAt: Date | null;
   /** Mail received before it is not imported; null: none is skipped. */
   cutoff: Date | null;
+  /**
+   * Whether the delta round being read lists the whole folder (the first connection, a resync, a dropped position):
+   * only then is old mail backlog. Mail a later round reports is new to the folder, e.g. moved in by a person, and is
+   * processed whatever its date.
+   */
+  readonly fullRead: boolean;
   /** 'skip': left in the mailbox untouched; 'backlog': imported, never acknowledged; 'new': processed as any mail. */
   classify(receivedDateTime: string | null | undefined): 'skip' | 'backlog' | 'new';
+  /** A delta round starts: from no link (a full read), or goes on from a saved link of that kind. */
+  beginRound(from: 'start' | 'next' | 'delta'): Promise<void>;
+  /** The round ended with its deltaLink: what follows are changes. */
+  endRound(): Promise<void>;
 }
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -39,7 +51,33 @@ export async function loadMailBacklog(store: Store, job: MailJobConfig, now: Dat
       starts.updateOne({ _id: job.name }, { $setOnInsert: { firstRunAt: ranBefore ? null : firstRunAt, recordedAt: now } }, { upsert: true }));
     doc = await withStoreErrors('read backlog start', () => starts.findOne({ _id: job.name }));
   }
-  const firstRunAt = doc?.firstRunAt ?? null;
+  let stored = doc?.fullRound === true;
+  const view = backlogOf(job, doc?.firstRunAt ?? null);
+  let fullRead = false;
+  // Written only when it changes (a round starts or ends), so an ordinary poll costs no extra write.
+  const remember = async (value: boolean): Promise<void> => {
+    fullRead = value;
+    if (stored === value) return;
+    await withStoreErrors('record backlog round', () => starts.updateOne({ _id: job.name }, { $set: { fullRound: value } }));
+    stored = value;
+  };
+  return {
+    ...view,
+    get fullRead() { return fullRead; },
+    classify: (receivedDateTime) => (fullRead ? view.classify(receivedDateTime) : 'new'),
+    beginRound: (from) => remember(from === 'start' ? true : from === 'next' ? stored : false),
+    endRound: () => remember(false),
+  };
+}
+
+/** The backlog as the job's next run will see it, without recording a first run; null when the job has not run yet. */
+export async function readMailBacklog(store: Store, job: MailJobConfig): Promise<Pick<MailBacklog, 'setting' | 'firstRunAt' | 'cutoff'> | null> {
+  const doc = await withStoreErrors('read backlog start', () => store.collection<BacklogStartDoc>(collectionNames.mailBacklog).findOne({ _id: job.name }));
+  return doc ? backlogOf(job, doc.firstRunAt) : null;
+}
+
+/** The cut and the sorting by date, as a full read of the folder applies them. */
+function backlogOf(job: MailJobConfig, firstRunAt: Date | null): Pick<MailBacklog, 'setting' | 'firstRunAt' | 'cutoff' | 'classify'> {
   const setting = backlogSetting(job);
   // A job older than this setting keeps what its fixed `since` date always meant: older mail is left alone.
   const cutoff = firstRunAt ? backlogCutoff(setting, firstRunAt) : job.since !== undefined && setting.since.kind === 'date' ? setting.since.at : null;

@@ -23,7 +23,7 @@ export function recordBacklog(run: MailRun, skipped: readonly DeltaMessage[], wo
     ctx.run.count('skipped', skipped.length);
     ctx.run.addItem({
       key: `backlog|${run.backlogSeen.pages}|${skipped[0]!.id}`, outcome: 'skipped', mails: skipped.length, action: 'none',
-      subject: `${skipped.length} mail${skipped.length === 1 ? '' : 's'} received before ${cutoff} left in the mailbox as backlog`,
+      subject: `backlog: ${skipped.length} mail${skipped.length === 1 ? '' : 's'} left in the mailbox (received before ${cutoff})`,
       receivedFrom: received[0] ?? null, receivedTo: received[received.length - 1] ?? null,
     });
   }

@@ -156,6 +156,7 @@ async function readFolder(run: MailRun, source: SourceFolder): Promise<void> {
     state = null;
   }
   for (let resynced = false; ; resynced = true) {
+    await run.backlog.beginRound(state ? state.kind : 'start');
     try {
       for await (const page of graph.deltaPages<DeltaMessage>(state?.link ?? initial.url, { headers: initial.headers, signal: ctx.signal })) {
         const { work, backlog } = await selectWork(run, page.items);
@@ -166,6 +167,7 @@ async function readFolder(run: MailRun, source: SourceFolder): Promise<void> {
         }
         const link = page.deltaLink ?? page.nextLink;
         if (link) await deltaState.save(job.name, folder, link, page.deltaLink ? 'delta' : 'next', run.clock(), { path: job.folder, checkedAt: source.checkedAt });
+        if (page.deltaLink) await run.backlog.endRound();
       }
       return;
     } catch (error) {
