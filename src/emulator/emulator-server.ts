@@ -99,9 +99,12 @@ async function handle(parts: ServerParts, request: IncomingMessage): Promise<Emu
     if (op.path.toLowerCase() === '/$batch' && method === 'POST') {
       const requestId = randomUUID();
       // A fault whose path names the envelope answers for the whole $batch, as a throttled batch request does.
+      env.stats.countHttpRoute('POST /$batch');
       const envelopeFault = env.faults.take(method, path, undefined, { namedPathOnly: true });
       if (envelopeFault !== undefined) return errorResponse(faultError(envelopeFault), requestId, headers['client-request-id'] ?? requestId);
-      const result = await executeBatch(op, (item) => executeOperation(env, parts.graph, item));
+      const routes = new Set<string>();
+      const result = await executeBatch(op, (item) => executeOperation(env, parts.graph, item, routes));
+      env.stats.countBatchRoutes(routes);
       return { ...result, headers: { 'request-id': requestId, 'client-request-id': headers['client-request-id'] ?? requestId, 'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8', ...result.headers } };
     }
     return executeOperation(env, parts.graph, op);

@@ -132,6 +132,8 @@ test('7. $select with $expand=singleValueExtendedProperties returns both; a mess
   t.is(got.body.subject, 'Sized');
   t.false('from' in got.body, '$select still limits the other properties');
   t.deepEqual(got.body.singleValueExtendedProperties, [{ id: 'Long 0xe08', value: String(Buffer.byteLength(raw)) }]);
+  const integer = await call('GET', `/users/${SUPPORT}/messages/${mail.id}?$select=subject&$expand=${encodeURIComponent("singleValueExtendedProperties($filter=id eq 'Integer 0x0E08')")}`);
+  t.deepEqual(integer.body.singleValueExtendedProperties, [{ id: 'Integer 0xe08', value: String(Buffer.byteLength(raw)) }], 'PidTagMessageSize, the 32-bit type of the tag');
   const plain = await call('GET', `/users/${SUPPORT}/messages/${mail.id}?$select=subject`);
   t.false('singleValueExtendedProperties' in plain.body, 'never without $expand');
   const property = 'String {66f5a359-4659-4830-9070-00047ec6ac6e} Name MailroomKey';

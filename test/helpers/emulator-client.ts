@@ -16,7 +16,7 @@ export function emulatorClient(emulator: RunningEmulator): {
   deliver(mailbox: string, mime: string, folder?: string): Promise<{ id: string; internetMessageId: string }>;
   list(mailbox: string, folder: string): Promise<FolderListing[]>;
   sent(mailbox: string): Promise<{ to: unknown; subject: string; body: unknown; headers: unknown }[]>;
-  stats(): Promise<{ requests: number; operations: number; byRoute: Record<string, number> }>;
+  stats(): Promise<{ requests: number; operations: number; byRoute: Record<string, number>; requestsByRoute: Record<string, number>; batchesByRoute: Record<string, number> }>;
   resetStats(): Promise<void>;
   fault(spec: Record<string, unknown>): Promise<void>;
   clearFaults(): Promise<void>;
@@ -46,7 +46,7 @@ export function emulatorClient(emulator: RunningEmulator): {
       const result = (await call('GET', `${box(mailbox)}/sent`)) as unknown[] | { value: unknown[] };
       return (Array.isArray(result) ? result : result.value) as { to: unknown; subject: string; body: unknown; headers: unknown }[];
     },
-    stats: async () => (await call('GET', '/_emulator/stats')) as { requests: number; operations: number; byRoute: Record<string, number> },
+    stats: async () => (await call('GET', '/_emulator/stats')) as { requests: number; operations: number; byRoute: Record<string, number>; requestsByRoute: Record<string, number>; batchesByRoute: Record<string, number> },
     resetStats: async () => void (await call('DELETE', '/_emulator/stats')),
     fault: async (spec) => void (await call('POST', '/_emulator/faults', spec)),
     clearFaults: async () => void (await call('DELETE', '/_emulator/faults')),

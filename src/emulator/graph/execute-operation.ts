@@ -13,7 +13,7 @@ import type { GraphEnvironment, OperationContext, RouteMeta } from './operation-
  * Runs one Graph operation through the same steps for a top-level request and for a `$batch` item:
  * stats → injected fault → token → route → user/mailbox → permission → throttle (per app + mailbox) → handler.
  */
-export async function executeOperation(env: GraphEnvironment, router: Router<RouteMeta>, op: GraphOperation): Promise<EmulatorResponse> {
+export async function executeOperation(env: GraphEnvironment, router: Router<RouteMeta>, op: GraphOperation, via: 'request' | Set<string> = 'request'): Promise<EmulatorResponse> {
   const requestId = randomUUID();
   const clientRequestId = op.headers['client-request-id'] ?? requestId;
   const applied = new Set<string>();
@@ -52,7 +52,10 @@ export async function executeOperation(env: GraphEnvironment, router: Router<Rou
     const userParam = result.kind === 'match' ? result.match.params.user : undefined;
     const target: DirectoryObject | undefined = userParam === undefined ? undefined : state.find(userParam);
     const mailboxKey = userParam === undefined ? undefined : (target?.upn ?? userParam.toLowerCase());
-    env.stats.countOperation(result.kind === 'match' ? result.match.route.name : `${op.method} (unmatched)`, mailboxKey);
+    const routeName = result.kind === 'match' ? result.match.route.name : `${op.method} (unmatched)`;
+    env.stats.countOperation(routeName, mailboxKey);
+    if (via === 'request') env.stats.countHttpRoute(routeName);
+    else via.add(routeName);
     const fault = env.faults.take(op.method, `/v1.0${op.path}`, mailboxKey);
     if (fault !== undefined && fault.afterEffect !== true) throw faultError(fault);
     if (authError !== undefined || principal === undefined) throw authError ?? new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');

@@ -5,8 +5,9 @@ import type { MessageRecord } from '../state/message-record.ts';
 /**
  * Single-value extended properties of a message
  * (https://learn.microsoft.com/en-us/graph/api/singlevaluelegacyextendedproperty-get). Besides what a client set,
- * a message answers for a few MAPI properties Exchange computes; `Long 0x0E08` (PidTagMessageSize) is the one real
- * recorded traffic shows, with the size in bytes as a string.
+ * a message answers for a few MAPI properties Exchange computes: its size in bytes as a string, both as `Integer 0x0E08`
+ * (PidTagMessageSize, 32-bit: https://learn.microsoft.com/en-us/office/client-developer/outlook/mapi/pidtagmessagesize-canonical-property)
+ * and as `Long 0x0E08` (PidTagMessageSizeExtended, 64-bit), the two types MAPI defines for tag 0x0E08.
  */
 export interface ExtendedPropertyValue {
   id: string;
@@ -22,7 +23,9 @@ export function canonicalPropertyId(id: string): string {
 }
 
 function computedProperties(record: MessageRecord): ExtendedPropertyValue[] {
-  return [{ id: 'Long 0xe08', value: String(record.raw.length) }];
+  // Exchange's figure is the store's size of the item; here the MIME's, which is what a client budgets with.
+  const size = String(record.raw.length);
+  return [{ id: 'Integer 0xe08', value: size }, { id: 'Long 0xe08', value: size }];
 }
 
 export function allExtendedProperties(record: MessageRecord): ExtendedPropertyValue[] {

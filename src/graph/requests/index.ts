@@ -1,5 +1,5 @@
 export { immutableIdPreference, messagePath, messageValueRequest, messageByIdRequest, messagePatchRequest, messageMoveRequest, type MessageRef } from './message-requests.ts';
-export { messageDeltaRequest } from './message-delta-request.ts';
+export { messageDeltaRequest, messageSizeExpand, messageSizeProperty, readMessageSize } from './message-delta-request.ts';
 export { createDraftRequest, type CreateDraftRequestOptions, type CreateDraftRequest } from './create-draft-request.ts';
 export { sendDraftRequest, type SendDraftRequestOptions, type SendDraftRequest } from './send-draft-request.ts';
 export { findMessageRequest, type FindMessageRequestOptions, type FindMessageRequest } from './find-message-request.ts';

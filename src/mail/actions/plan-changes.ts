@@ -1,8 +1,8 @@
 import { AppError } from '../../core/index.ts';
 import type { RuleDecision } from '../../rules/index.ts';
-import type { FileToStore } from '../../store/index.ts';
-import { pickThread, type AttachmentRef, type ChangeSet, type MailChange, type MailSource, type PlannedChange, type ThreadSnapshot, type ThreadTarget, type Ticket } from '../../tickets/index.ts';
+import { pickThread, type SentNotificationRef, type AttachmentRef, type ChangeSet, type MailChange, type MailSource, type PlannedChange, type ThreadSnapshot, type ThreadTarget, type Ticket } from '../../tickets/index.ts';
 import type { Message } from '../parse/index.ts';
+import { planBounce } from './plan-bounce.ts';
 import { asDate, asPerson, asPriority, asString, extraFields } from './read-rule-fields.ts';
 
 export interface PlanInput {
@@ -11,12 +11,17 @@ export interface PlanInput {
   message: Message;
   text: string;
   decision: RuleDecision;
-  /** The mail as it arrived; stored once per content before anything that points to it. */
-  raw: { bytes: Uint8Array; filename: string };
+  /**
+   * The mail as it arrived; stored once per content before anything that points to it (under `checksum` when the
+   * caller has its key already). A large mail was stored as it streamed in: then only its file id.
+   */
+  raw: { bytes: Uint8Array; filename: string; checksum?: string } | { fileId: string };
   source: Omit<MailSource, 'rawMimeFileId'>;
   attachmentMaxBytes: number;
   /** Set when the whole mail is over the size limit: every attachment is listed as skipped for this reason. */
   skipAttachments?: string;
+  /** For a delivery report: the notification of ours it reports on (looked up by the connector). It wins over the rules. */
+  sentNotification?: SentNotificationRef;
 }
 
 const standardTicketFields = new Set(['requester', 'subject', 'description', 'priority', 'assignee', 'group', 'dueAt']);
@@ -37,7 +42,7 @@ export function ticketsToLoad(decisions: readonly RuleDecision[], threads: Threa
  * so no mail is lost to a stale token; a thread pointing at a missing ticket is that mail's TICKET_NOT_FOUND.
  */
 export function planChanges(inputs: readonly PlanInput[], existing: ReadonlyMap<number, Ticket>, stored: ThreadSnapshot): ChangeSet {
-  const files: FileToStore[] = [];
+  const files: ChangeSet['files'] = [];
   let threads = stored;
   const changes = inputs.map((input, index): PlannedChange => {
     const messageId = input.message.ids.internetMessageId;
@@ -48,9 +53,12 @@ export function planChanges(inputs: readonly PlanInput[], existing: ReadonlyMap<
         contentId: attachment.contentId, inline: attachment.inline, checksum: attachment.checksum,
       };
       const reason = input.skipAttachments ?? (attachment.size > input.attachmentMaxBytes ? `larger than the ${input.attachmentMaxBytes}-byte limit` : undefined);
-      if (reason) {
-        ref.skipped = reason;
+      if (reason || attachment.fileId === null) {
+        ref.skipped = reason ?? `larger than the ${input.attachmentMaxBytes}-byte limit`;
         attachmentFiles.push(null);
+      } else if (attachment.fileId !== undefined) {
+        attachmentFiles.push(files.length);
+        files.push({ fileId: attachment.fileId });
       } else {
         attachmentFiles.push(files.length);
         files.push({ bytes: attachment.content, meta: { filename: attachment.filename, contentType: attachment.contentType, kind: 'attachment' }, checksum: attachment.checksum });
@@ -60,8 +68,10 @@ export function planChanges(inputs: readonly PlanInput[], existing: ReadonlyMap<
     const change = planOne(input, existing, threads, refs);
     if (change.kind === 'ticket') threads = threads.with(messageId, { createdBy: index });
     if (change.kind === 'comment') threads = threads.with(messageId, change.target);
-    const keepsRaw = change.kind === 'ticket' || change.kind === 'comment' || change.kind === 'object';
-    const rawFile = keepsRaw ? files.push({ bytes: input.raw.bytes, meta: { filename: input.raw.filename, contentType: 'message/rfc822', kind: 'mime' } }) - 1 : null;
+    const keepsRaw = change.kind === 'ticket' || change.kind === 'comment' || change.kind === 'object' || (change.kind === 'bounce' && change.note !== null);
+    const { raw } = input;
+    const rawFile = !keepsRaw ? null
+      : files.push('fileId' in raw ? { fileId: raw.fileId } : { bytes: raw.bytes, meta: { filename: raw.filename, contentType: 'message/rfc822', kind: 'mime' }, ...(raw.checksum ? { checksum: raw.checksum } : {}) }) - 1;
     return { ...change, messageId, rawFile, attachmentFiles };
   });
   return { files, changes };
@@ -71,6 +81,8 @@ function planOne(input: PlanInput, existing: ReadonlyMap<number, Ticket>, thread
   const { decision, message, key } = input;
   const fields = decision.fields;
   const source = { ...input.source, rawMimeFileId: null };
+  const bounce = input.sentNotification ? planBounce(key, message, input.source, input.sentNotification) : null;
+  if (bounce) return bounce;
   if (decision.action === 'ignore') return { kind: 'none', action: 'ignored' };
   if (decision.action === 'none') return { kind: 'none', action: 'none' };
 

@@ -9,6 +9,8 @@ export interface DeltaMessage {
   /** True when the mail has (non-inline) attachments: such mail may be large and is fetched on its own. */
   hasAttachments?: boolean;
   from?: { emailAddress?: { address?: string; name?: string } } | null;
+  /** PidTagMessageSize when the round expanded it (`messageSizeExpand`); read with `readMessageSize`. */
+  singleValueExtendedProperties?: { id?: string; value?: string }[] | null;
 }
 
 export const deltaSelect = ['id', 'internetMessageId', 'subject', 'receivedDateTime', 'conversationId', 'categories', 'hasAttachments', 'from'];

@@ -1,23 +1,83 @@
 import { AppError, isAppError, toAppError } from '../../core/index.ts';
-import { batchBodyBytes, messageByIdRequest, messageValueRequest } from '../../graph/index.ts';
-import { readFileBytes } from '../../store/index.ts';
+import { batchBodyBytes, maxBatchSize, messageByIdRequest, messageValueRequest, readMessageSize } from '../../graph/index.ts';
 import { isMessageFailure } from './classify-failure.ts';
+import { fetchUnconvertible, type Unconvertible } from './fetch-unconvertible.ts';
 import type { MailFailure, MailRun, WorkItem } from './mail-run.ts';
+import { readStoredMime, storeMimeStream, type StoredMime } from './stored-mime.ts';
 
 export type Fetched =
   | { kind: 'raw'; bytes: Uint8Array }
+  /** A mail fetched alone: streamed into the file store, never held whole. */
+  | { kind: 'stored'; stored: StoredMime }
   | { kind: 'gone' }
-  | { kind: 'failed'; failure: MailFailure };
+  | { kind: 'failed'; failure: MailFailure }
+  | Unconvertible;
 
-/** A large MIME download gets more time than the client's default per attempt. */
-const largeFetchTimeoutMs = 120_000;
+/** A streamed MIME download waits this long for each next piece before it counts as stalled. */
+const streamIdleTimeoutMs = 60_000;
 
 /**
- * Whether a mail is fetched on its own rather than in a `$batch`: a batch carries every `$value` base64-encoded
- * inside one JSON body, so twenty mails with large attachments would be one response of a gigabyte.
+ * PidTagMessageSize is the store's size of the item, in which attachments are binary; in MIME they are base64, a third
+ * larger. So the MIME a size stands for is budgeted at 4/3 of it (the emulator reports the MIME size: an overestimate
+ * there, which only makes batches a little smaller).
+ */
+const mimePerStoreByte = 4 / 3;
+
+/**
+ * Mail estimated above this is fetched on its own. Below it, mail shares `$batch`es; each batch response carries the
+ * MIME base64 inside one JSON body, held as text, parsed and decoded at once (about five times the MIME in memory
+ * for a moment), so a batch's MIME is kept within `batchBudgetBytes`.
+ */
+export const aloneAboveBytes = 8 * 1024 * 1024;
+export const batchBudgetBytes = 12 * 1024 * 1024;
+
+/** What a mail without attachments and without a known size counts as in a batch's budget. */
+const unknownSizeBytes = 256 * 1024;
+
+/** The MIME bytes a mail is expected to have, when the delta round said its size. */
+export function estimatedMimeBytes(work: WorkItem): number | undefined {
+  const size = readMessageSize(work.item);
+  return size === undefined ? undefined : Math.ceil(size * mimePerStoreByte);
+}
+
+/**
+ * Whether a mail is fetched on its own rather than in a `$batch`: when it is large by its size; when the size is
+ * unknown (a mail from the ledger, a delta position saved before sizes were asked for, a size Graph did not give),
+ * when it has attachments, as it may be large.
  */
 export function fetchedAlone(work: WorkItem): boolean {
-  return work.item.hasAttachments === true;
+  if (work.entry?.replayFromRaw && work.entry.rawMimeFileId) return true;
+  const estimate = estimatedMimeBytes(work);
+  return estimate === undefined ? work.item.hasAttachments === true : estimate > aloneAboveBytes;
+}
+
+/**
+ * The order of fetches for mail in processing order: each unit is one mail fetched alone, or up to 20 (Graph's limit
+ * per `$batch`) consecutive mails whose estimated MIME fits `batchBudgetBytes`. Order is kept, so a reply is never
+ * processed before the mail it answers.
+ */
+export function planFetches(work: readonly WorkItem[]): WorkItem[][] {
+  const units: WorkItem[][] = [];
+  let batch: WorkItem[] = [];
+  let bytes = 0;
+  const close = (): void => {
+    if (batch.length > 0) units.push(batch);
+    batch = [];
+    bytes = 0;
+  };
+  for (const w of work) {
+    if (fetchedAlone(w)) {
+      close();
+      units.push([w]);
+      continue;
+    }
+    const estimate = estimatedMimeBytes(w) ?? unknownSizeBytes;
+    if (batch.length >= maxBatchSize || (batch.length > 0 && bytes + estimate > batchBudgetBytes)) close();
+    batch.push(w);
+    bytes += estimate;
+  }
+  close();
+  return units;
 }
 
 function asFailure(key: string, error: unknown): Fetched {
@@ -43,19 +103,33 @@ async function goneOrFailed(run: MailRun, work: WorkItem, notFound: AppError): P
   };
 }
 
-/** One mail's MIME on its own (a large one), or from the file store for a replay of a mail gone from the mailbox. */
+/**
+ * One mail's MIME on its own (a large one, or one of unknown size with attachments), streamed from Graph into the
+ * file store, or the stored MIME of a replay of a mail gone from the mailbox. A download that breaks after its first
+ * byte (connection lost, stalled) fails this mail alone: it is retried on the next run, an attempt counted, so a mail
+ * Graph can never deliver whole is quarantined instead of being fetched for ever; no file of it is left behind.
+ */
 export async function fetchOne(run: MailRun, work: WorkItem): Promise<Fetched> {
-  if (work.entry?.replayFromRaw && work.entry.rawMimeFileId) return { kind: 'raw', bytes: await readFileBytes(run.store, work.entry.rawMimeFileId) };
+  if (work.entry?.replayFromRaw && work.entry.rawMimeFileId) return { kind: 'stored', stored: await readStoredMime(run.store, work.entry.rawMimeFileId) };
   const { url, headers } = messageValueRequest({ mailbox: run.job.mailbox, messageId: work.item.id });
+  let body: ReadableStream<Uint8Array>;
   try {
-    return { kind: 'raw', bytes: await run.graph.getBytes(url, { ...(headers ? { headers } : {}), signal: run.ctx.signal, timeoutMs: largeFetchTimeoutMs }) };
+    body = await run.graph.getStream(url, { ...(headers ? { headers } : {}), signal: run.ctx.signal, timeoutMs: streamIdleTimeoutMs });
   } catch (error) {
     if (isAppError(error, 'GRAPH_NOT_FOUND')) return goneOrFailed(run, work, error);
+    if (isAppError(error, 'GRAPH_MIME_CONVERSION_FAILED')) return fetchUnconvertible(run, work, error);
     return asFailure(work.key, error);
+  }
+  try {
+    return { kind: 'stored', stored: await storeMimeStream(run.store, body, `${work.item.id}.eml`) };
+  } catch (error) {
+    const appError = toAppError(error);
+    if (appError.code === 'JOB_ABORTED' || !appError.code.startsWith('GRAPH_')) throw appError;
+    return { kind: 'failed', failure: { key: work.key, stage: 'fetch', error: appError } };
   }
 }
 
-/** Many small mails' MIME in `$batch`es (results by key). */
+/** Small mails' MIME in one `$batch` (a unit of `planFetches`; results by key). */
 export async function fetchBatched(run: MailRun, items: readonly WorkItem[]): Promise<Map<string, Fetched>> {
   const out = new Map<string, Fetched>();
   const viaGraph = items.filter((w) => !(w.entry?.replayFromRaw && w.entry.rawMimeFileId));
@@ -66,6 +140,7 @@ export async function fetchBatched(run: MailRun, items: readonly WorkItem[]): Pr
   for (const [i, response] of responses.entries()) {
     const work = viaGraph[i]!;
     if (response.error && isAppError(response.error, 'GRAPH_NOT_FOUND')) out.set(work.key, await goneOrFailed(run, work, response.error));
+    else if (response.error && isAppError(response.error, 'GRAPH_MIME_CONVERSION_FAILED')) out.set(work.key, await fetchUnconvertible(run, work, response.error));
     else if (response.error) out.set(work.key, asFailure(work.key, response.error));
     else if (response.status >= 400) out.set(work.key, asFailure(work.key, new AppError('GRAPH_ERROR', `fetching the message failed with ${response.status}`)));
     else out.set(work.key, { kind: 'raw', bytes: batchBodyBytes(response) });

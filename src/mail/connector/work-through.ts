@@ -1,5 +1,5 @@
 import { failMail, interrupted, quarantineMail } from './fail-mail.ts';
-import { fetchBatched, fetchedAlone, fetchOne, type Fetched } from './fetch-mail.ts';
+import { fetchBatched, fetchedAlone, fetchOne, planFetches, type Fetched } from './fetch-mail.ts';
 import { finishMail } from './finish-mail.ts';
 import { checkAbort, identityOf, outcomeOfAction, recordOutcome, type MailRun, type WorkItem } from './mail-run.ts';
 import { processChunk, type FetchedMail } from './process-chunk.ts';
@@ -65,27 +65,41 @@ async function handleGroup(run: MailRun, group: readonly WorkItem[]): Promise<vo
     })));
   }
   const fresh = group.filter((w) => !w.pending);
-  const small = await fetchBatched(run, fresh.filter((w) => !fetchedAlone(w)));
   let chunk: FetchedMail[] = [];
   let bytes = 0;
-  for (const w of fresh) {
-    const fetched: Fetched = small.get(w.key) ?? await fetchOne(run, w);
-    small.delete(w.key);
-    if (fetched.kind === 'gone') {
-      await run.ledger.markSettled([identityOf(run, w)], 'gone', run.clock());
-      recordOutcome(run, w, { outcome: 'gone' });
-      continue;
-    }
-    if (fetched.kind === 'failed') {
-      await failMail(run, w, fetched.failure);
-      continue;
-    }
-    chunk.push({ work: w, raw: fetched.bytes });
-    bytes += fetched.bytes.byteLength;
-    if (bytes >= chunkBytes) {
-      await processChunk(run, chunk);
-      chunk = [];
-      bytes = 0;
+  // One fetch unit at a time (a mail alone, or a $batch sized by bytes), so no more MIME is held than one unit and
+  // the chunk being filled.
+  for (const unit of planFetches(fresh)) {
+    const fetched: Map<string, Fetched> = unit.length === 1 && fetchedAlone(unit[0]!)
+      ? new Map([[unit[0]!.key, await fetchOne(run, unit[0]!)]])
+      : await fetchBatched(run, unit);
+    for (const w of unit) {
+      const result = fetched.get(w.key)!;
+      fetched.delete(w.key);
+      if (result.kind === 'gone') {
+        await run.ledger.markSettled([identityOf(run, w)], 'gone', run.clock());
+        recordOutcome(run, w, { outcome: 'gone' });
+        continue;
+      }
+      if (result.kind === 'failed') {
+        await failMail(run, w, result.failure);
+        continue;
+      }
+      if (result.kind === 'stored') {
+        // Too large to hold with others: processed on its own, in order.
+        if (chunk.length > 0) await processChunk(run, chunk);
+        chunk = [];
+        bytes = 0;
+        await processChunk(run, [{ work: w, stored: result.stored }]);
+        continue;
+      }
+      chunk.push({ work: w, raw: result.bytes, ...(result.kind === 'unreadable' ? { unreadable: result.message } : {}) });
+      bytes += result.bytes.byteLength;
+      if (bytes >= chunkBytes) {
+        await processChunk(run, chunk);
+        chunk = [];
+        bytes = 0;
+      }
     }
   }
   if (chunk.length > 0) await processChunk(run, chunk);
