@@ -26,6 +26,7 @@ export function recordBacklog(run: MailRun, skipped: readonly DeltaMessage[], wo
       subject: `backlog: ${skipped.length} mail${skipped.length === 1 ? '' : 's'} left in the mailbox (received before ${cutoff})`,
       receivedFrom: received[0] ?? null, receivedTo: received[received.length - 1] ?? null,
     });
+    ctx.onProgress({ done: run.handled, total: null, label: `backlog: ${run.backlogSeen.skipped} skipped` });
   }
   const after = run.backlogSeen.skipped + run.backlogSeen.imported;
   if (Math.floor(after / progressEvery) > Math.floor(before / progressEvery)) {
