@@ -111,6 +111,8 @@ export interface AlertsJobConfig extends JobBase {
     delegatedSignIn: { enabled: boolean };
     pushSubscriptions: { enabled: boolean };
     quarantine: { enabled: boolean; threshold: number; window: string };
+    /** An address not mailed any more after repeated hard bounces (src/notify): a person must correct or lift it. */
+    suppressedRecipients: { enabled: boolean };
   };
   jobs: Record<string, AlertsJobOverride>;
 }

@@ -38,8 +38,8 @@ interface Loop {
   cli(args: string[]): Promise<{ stdout: string; error: unknown }>;
 }
 
-async function startLoop(t: ExecutionContext): Promise<Loop> {
-  const world = await startMailWorld({ job: { postActions: { markRead: true, flag: false, categories: [] } } });
+async function startLoop(t: ExecutionContext, folder = 'Inbox/Support'): Promise<Loop> {
+  const world = await startMailWorld({ job: { folder, postActions: { markRead: true, flag: false, categories: [] } } });
   t.teardown(() => world.close());
   const { app, control } = world;
   // The job connects to the empty folder first: mail found on a first connection is backlog and never acknowledged.
@@ -53,7 +53,7 @@ async function startLoop(t: ExecutionContext): Promise<Loop> {
     world, notify, sent,
     entries: () => createOutbox(app.store, systemClock).list({ limit: 100 }),
     async request(t2, n, from = `Ann Lee <${ann}>`) {
-      await control.deliver(supportMailbox, buildMime({ from, subject: `Request ${n}: printer on floor ${n} is jammed`, body: 'It is jammed again.', messageId: `req-${n}@fabrikam.example` }), 'Inbox/Support');
+      await control.deliver(supportMailbox, buildMime({ from, subject: `Request ${n}: printer on floor ${n} is jammed`, body: 'It is jammed again.', messageId: `req-${n}@fabrikam.example` }), folder);
       const run = await world.run(t2);
       t2.is(run.counts.created, 1, JSON.stringify(run.items));
       const ticketNumber = Number(String(run.items[0]!.target).replace('#', ''));
@@ -92,7 +92,9 @@ test('an Exchange Online NDR for an acknowledgement marks it bounced, notes the 
   await world.control.deliver(supportMailbox, reportOn('bounces/exchange-online-ndr-recipient-not-found.eml', exchangeOriginal, { internetMessageId: ack.internetMessageId, to: ann }), 'Inbox/Support');
   const run = await world.run(t);
   t.is(run.counts.updated, 1, JSON.stringify(run.items));
-  t.like(run.items[0], { outcome: 'updated', action: 'recorded-bounce', target: `#${ticketNumber}` });
+  t.like(run.items[0], { outcome: 'updated', rule: null, action: 'recorded-bounce', target: `#${ticketNumber}` });
+  const [ndr] = (await world.control.list(supportMailbox, 'Inbox/Support')).filter((m) => m.subject.startsWith('Undeliverable'));
+  t.like(ndr, { isRead: true, categories: [] }, 'the job\'s post-actions, not the "ignored" category of a rule that did not decide it');
 
   const [entry] = (await loop.entries()).filter((e) => e.internetMessageId === ack.internetMessageId);
   t.is(entry?.status, 'bounced');
@@ -184,4 +186,17 @@ test('a delayed report is recorded but is no bounce; a report on mail we never s
   t.is(JSON.stringify(await loop.entries()), before);
   t.is((await world.app.tickets.listTickets()).length, 1);
   t.deepEqual(await world.app.tickets.listComments(ticketNumber), []);
+});
+
+test('the emulator answers an acknowledgement to an unknown address of the tenant\'s own domain with Exchange\'s NDR in the Inbox; the next run records it', async (t) => {
+  const loop = await startLoop(t, 'Inbox');
+  const { world } = loop;
+  const { ticketNumber, ack } = await loop.request(t, 1, 'Former Colleague <gone@contoso.example>');
+  const [ndr] = (await world.control.list(supportMailbox, 'Inbox')).filter((m) => m.subject.startsWith('Undeliverable:'));
+  t.truthy(ndr, 'Exchange returned the acknowledgement');
+  const run = await world.run(t);
+  t.like(run.items.find((i) => i.action === 'recorded-bounce'), { outcome: 'updated', target: `#${ticketNumber}` }, JSON.stringify(run.items));
+  const [entry] = await loop.entries();
+  t.like(entry, { internetMessageId: ack.internetMessageId, status: 'bounced', bounce: { status: '5.1.10', recipient: 'gone@contoso.example', permanent: true } });
+  t.regex((await world.app.tickets.listComments(ticketNumber))[0]?.body ?? '', /RESOLVER\.ADR\.RecipientNotFound/);
 });

@@ -122,13 +122,16 @@ export async function processChunk(run: MailRun, mails: readonly FetchedMail[]):
       await failMail(run, mail.work, { key: mail.work.key, error: outcome, stage: 'apply' }, { raw: mail.raw });
       continue;
     }
-    const postActions = mergePostActions(jobPostActions(job), d.decision.postActions);
+    // A report on our own notification was handled whatever the rules said: no rule decided it, the job's post-actions apply.
+    const bounce = outcome.action === 'recorded-bounce';
+    const rule = bounce ? null : d.decision.rule;
+    const postActions = bounce ? jobPostActions(job) : mergePostActions(jobPostActions(job), d.decision.postActions);
     const identity = identityOf(run, mail.work);
     finishing.push({
       work: mail.work, postActions, raw: mail.raw,
-      mark: { ...withoutId(identity), internetMessageId: d.message.ids.internetMessageId, subject: d.message.subject, outcome: { rule: d.decision.rule, action: outcome.action, target: outcome.target }, postActions, sha256: mail.sha256, rawMimeFileId: outcome.rawMimeFileId },
+      mark: { ...withoutId(identity), internetMessageId: d.message.ids.internetMessageId, subject: d.message.subject, outcome: { rule, action: outcome.action, target: outcome.target }, postActions, sha256: mail.sha256, rawMimeFileId: outcome.rawMimeFileId },
       line: {
-        outcome: outcomeOfAction(outcome.action), rule: d.decision.rule, action: outcome.action, target: outcome.target ?? '',
+        outcome: outcomeOfAction(outcome.action), rule, action: outcome.action, target: outcome.target ?? '',
         ...(mail.warnings.length > 0 ? { warnings: mail.warnings } : {}),
         ...(d.message.parseWarnings.length > 0 ? { parseWarnings: d.message.parseWarnings } : {}),
       },
