@@ -64,9 +64,9 @@ export function createGraphClient(connection: ConnectionConfig, options: GraphCl
   const resolvePrincipal = connection.lookupPrincipalName === true ? createPrincipalResolver(transport) : async (path: string) => path;
 
   function view(extraCounters: readonly GraphCallCounter[]): GraphClient {
-    async function send(method: HttpMethod, path: string, requestOptions: RequestOptions | undefined, body?: unknown): Promise<Response> {
+    async function send(method: HttpMethod, path: string, requestOptions: RequestOptions | undefined, body?: unknown, stream = false): Promise<Response> {
       const relative = await resolvePrincipal(transport.toRelative(path), requestOptions?.signal);
-      const sendOptions: SendOptions = { counters: extraCounters };
+      const sendOptions: SendOptions = { counters: extraCounters, ...(stream ? { stream } : {}) };
       if (requestOptions?.headers) sendOptions.headers = requestOptions.headers;
       if (requestOptions?.signal) sendOptions.signal = requestOptions.signal;
       if (requestOptions?.idempotent !== undefined) sendOptions.idempotent = requestOptions.idempotent;
@@ -85,6 +85,10 @@ export function createGraphClient(connection: ConnectionConfig, options: GraphCl
       get,
       async getBytes(path, o) {
         return new Uint8Array(await (await send('GET', path, o)).arrayBuffer());
+      },
+      async getStream(path, o) {
+        const response = await send('GET', path, o, undefined, true);
+        return response.body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
       },
       async post<T>(path: string, body: unknown, o?: RequestOptions) {
         return json<T>(await send('POST', path, o, body));

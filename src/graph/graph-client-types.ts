@@ -50,6 +50,13 @@ export interface BatchResponse {
 export interface GraphClient {
   get<T>(path: string, options?: RequestOptions): Promise<T>;
   getBytes(path: string, options?: RequestOptions): Promise<Uint8Array>;
+  /**
+   * A GET whose body is handed on as it arrives (a large MIME download), with getBytes' auth, error mapping and
+   * retries, which end at the first byte of a 2xx body; `timeoutMs` then bounds each wait for the next piece. An error
+   * mid-body reaches the reader as an AppError (GRAPH_UNAVAILABLE, GRAPH_TIMEOUT, JOB_ABORTED). Read it to the end or
+   * cancel it: it holds one of the mailbox's concurrent-request slots until then.
+   */
+  getStream(path: string, options?: RequestOptions): Promise<ReadableStream<Uint8Array>>;
   post<T>(path: string, body: unknown, options?: RequestOptions): Promise<T>;
   patch<T>(path: string, body: unknown, options?: RequestOptions): Promise<T>;
   delete(path: string, options?: RequestOptions): Promise<void>;

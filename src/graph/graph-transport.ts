@@ -19,6 +19,8 @@ export interface SendOptions {
   /** Graph operations this request stands for (a $batch: its item count). */
   operations?: number;
   timeoutMs?: number;
+  /** Hand the body on as it arrives (see RequestState.stream); the caller must read it to the end or cancel it. */
+  stream?: boolean;
   /** Extra counters (a job run's), besides the client's own. */
   counters?: readonly GraphCallCounter[];
 }
@@ -73,6 +75,7 @@ export function createGraphTransport(options: {
       counters,
       clientRequestId: randomUUID(),
       timeoutMs: sendOptions.timeoutMs,
+      stream: sendOptions.stream === true,
     });
     for (const counter of counters) counter.operations += sendOptions.operations ?? 1;
     let request: GraphRequest = sdk.api(relative).middlewareOptions([state]).responseType(ResponseType.RAW);

@@ -20,7 +20,7 @@ export interface FileToStore {
 }
 
 /** GridFS's default chunk size (255 KiB), so files we write read like any driver's. */
-const chunkSizeBytes = 255 * 1024;
+export const chunkSizeBytes = 255 * 1024;
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -32,7 +32,7 @@ export function sha256Hex(bytes: Uint8Array): string {
  * embedded server: mongo-java-server scans the collection, which made each lookup slower as the bucket grew).
  * 96 bits leave a collision among 2^48 distinct files as the first one likely.
  */
-function fileIdFor(checksum: string): ObjectId {
+export function fileIdFor(checksum: string): ObjectId {
   return new ObjectId(checksum.slice(0, 24));
 }
 

@@ -7,3 +7,4 @@ export { startTestDatabase, startDedicatedServer, type TestDatabase } from './st
 export { insertOnce, insertManyOnce } from './insert-once.ts';
 export { putFile, putFiles, readFileBytes, sha256Hex, type FileToStore, type StoredFileMeta } from './file-store.ts';
 export { openFileStream } from './open-file-stream.ts';
+export { putFileStream, type PutFileStreamOptions, type StreamedFile } from './put-file-stream.ts';

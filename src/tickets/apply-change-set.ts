@@ -9,11 +9,16 @@ import type { TicketStore } from './ticket-store.ts';
 /** Files above this are written on their own: one write of many large files needs their bytes twice over at once (BSON). */
 const largeFileBytes = 4 * 1024 * 1024;
 
-async function storeFiles(store: Store, files: readonly FileToStore[]): Promise<string[]> {
-  const ids: string[] = new Array<string>(files.length);
-  const small = files.flatMap((file, i) => (file.bytes.byteLength > largeFileBytes ? [] : [i]));
-  (await putFiles(store, small.map((i) => files[i]!))).forEach((id, n) => (ids[small[n]!] = id));
-  for (const [i, file] of files.entries()) if (file.bytes.byteLength > largeFileBytes) ids[i] = (await putFiles(store, [file]))[0]!;
+async function storeFiles(store: Store, planned: ChangeSet['files']): Promise<string[]> {
+  const ids: string[] = new Array<string>(planned.length);
+  const files: (FileToStore & { i: number })[] = [];
+  planned.forEach((file, i) => {
+    if ('fileId' in file) ids[i] = file.fileId;
+    else files.push({ ...file, i });
+  });
+  const small = files.filter((file) => file.bytes.byteLength <= largeFileBytes);
+  (await putFiles(store, small)).forEach((id, n) => (ids[small[n]!.i] = id));
+  for (const file of files) if (file.bytes.byteLength > largeFileBytes) ids[file.i] = (await putFiles(store, [file]))[0]!;
   return ids;
 }
 

@@ -23,9 +23,14 @@ export type PlannedChange = MailChange & {
   attachmentFiles: (number | null)[];
 };
 
+/** A file stored already (while a large mail streamed in): the change only points to it. */
+export interface StoredFileRef {
+  fileId: string;
+}
+
 /** A chunk's writes: files first, then tickets, comments, objects and thread links, each kind in one round trip. */
 export interface ChangeSet {
-  files: FileToStore[];
+  files: (FileToStore | StoredFileRef)[];
   changes: PlannedChange[];
 }
 

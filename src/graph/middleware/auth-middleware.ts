@@ -1,6 +1,6 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import type { TokenProvider } from '../../auth/index.ts';
-import { requestStateOf, requestUrl, type RequestState } from './request-state.ts';
+import { discardBody, requestStateOf, requestUrl, type RequestState } from './request-state.ts';
 
 /**
  * Adds the bearer token, but only for the connection's own Graph origin: a token must never follow a redirect or an
@@ -29,6 +29,7 @@ export class AuthMiddleware implements Middleware {
     await this.sendWithToken(context, state, headers);
     if (context.response?.status === 401 && state.token !== undefined && !this.renewed.has(state)) {
       this.renewed.add(state);
+      if (state.stream) await discardBody(context.response);
       this.tokenProvider.invalidate(state.token);
       await this.sendWithToken(context, state, headers);
     }

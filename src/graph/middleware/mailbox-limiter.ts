@@ -56,6 +56,13 @@ export class MailboxLimiter implements Middleware {
     // Sorted acquisition: two batches touching the same mailboxes can never hold one slot each and wait forever.
     const keys = [...new Set(state.mailboxes)].sort();
     const held: Semaphore[] = [];
+    const release = (): void => {
+      for (const [index, semaphore] of held.splice(0).entries()) {
+        semaphore.release();
+        if (semaphore.idle) this.semaphores.delete(keys[index]!);
+      }
+    };
+    let handedOver = false;
     try {
       for (const key of keys) {
         let semaphore = this.semaphores.get(key);
@@ -64,15 +71,46 @@ export class MailboxLimiter implements Middleware {
         held.push(semaphore);
       }
       await this.next!.execute(context);
-    } finally {
-      for (const [index, semaphore] of held.entries()) {
-        semaphore.release();
-        if (semaphore.idle) this.semaphores.delete(keys[index]!);
+      // A streamed body is still being downloaded when the call returns: the slot is held until it is read or dropped.
+      const response = context.response;
+      if (state.stream && response?.body) {
+        context.response = new Response(releasingWhenDone(response.body, release), { status: response.status, statusText: response.statusText, headers: response.headers });
+        handedOver = true;
       }
+    } finally {
+      if (!handedOver) release();
     }
   }
 
   setNext(next: Middleware): void {
     this.next = next;
   }
+}
+
+/** The same body, calling `done` once when it has been read to the end, failed or was cancelled. */
+function releasingWhenDone(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let finished = false;
+  const finish = (): void => {
+    if (!finished) done();
+    finished = true;
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done: end, value } = await reader.read();
+        if (end) {
+          finish();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        finish();
+        controller.error(error);
+      }
+    },
+    async cancel(reason) {
+      finish();
+      await reader.cancel(reason);
+    },
+  });
 }

@@ -16,18 +16,24 @@ export class RequestState implements MiddlewareOptions {
   readonly clientRequestId: string;
   /** Overrides the client's per-attempt timeout. */
   readonly timeoutMs: number | undefined;
+  /**
+   * Hand the body on as it arrives instead of reading it whole inside the attempt: the timeout then bounds the wait
+   * for each piece, and a retry is only possible before the first byte (what comes after is the caller's to fail).
+   */
+  readonly stream: boolean;
   attempt = 0;
   /** The bearer token the last attempt carried, to read its roles when Graph answers 403. */
   token: string | undefined;
   error: AppError | undefined;
 
-  constructor(init: { idempotent: boolean; mailboxes: readonly string[]; signal: AbortSignal | undefined; counters: readonly GraphCallCounter[]; clientRequestId: string; timeoutMs?: number | undefined }) {
+  constructor(init: { idempotent: boolean; mailboxes: readonly string[]; signal: AbortSignal | undefined; counters: readonly GraphCallCounter[]; clientRequestId: string; timeoutMs?: number | undefined; stream?: boolean }) {
     this.idempotent = init.idempotent;
     this.mailboxes = init.mailboxes;
     this.signal = init.signal;
     this.counters = init.counters;
     this.clientRequestId = init.clientRequestId;
     this.timeoutMs = init.timeoutMs;
+    this.stream = init.stream === true;
   }
 }
 
@@ -43,4 +49,9 @@ export function requestUrl(context: Context): string {
 
 export function requestMethod(context: Context): string {
   return (context.options?.method ?? (typeof context.request === 'string' ? 'GET' : context.request.method)).toUpperCase();
+}
+
+/** Lets go of a response body nobody will read (a streamed one that is retried), so its connection is freed. */
+export async function discardBody(response: Response | undefined): Promise<void> {
+  await response?.body?.cancel().catch(() => undefined);
 }

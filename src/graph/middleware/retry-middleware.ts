@@ -2,7 +2,7 @@ import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { AppError, isAppError } from '../../core/index.ts';
 import type { Logger } from '../../log/index.ts';
 import { backoffDelay, parseRetryAfter } from '../parse-retry-after.ts';
-import { requestMethod, requestStateOf, requestUrl } from './request-state.ts';
+import { discardBody, requestMethod, requestStateOf, requestUrl } from './request-state.ts';
 
 export interface RetryPolicy {
   /** Total attempts including the first (default 5). */
@@ -63,6 +63,7 @@ export class RetryMiddleware implements Middleware {
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
         if (retryAfter !== undefined && retryAfter > this.policy.maxRetryAfterMs) return;
         delay = retryAfter ?? backoffDelay(attempt, this.policy.baseDelayMs);
+        if (state.stream) await discardBody(response);
         this.logger.debug('graph retry', { method: requestMethod(context), path: new URL(requestUrl(context)).pathname, status: response.status, attempt, delayMs: delay });
       } catch (error) {
         const retryable = isAppError(error) && (error.code === 'GRAPH_TIMEOUT' || error.code === 'GRAPH_UNAVAILABLE');

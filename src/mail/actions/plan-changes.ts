@@ -1,6 +1,5 @@
 import { AppError } from '../../core/index.ts';
 import type { RuleDecision } from '../../rules/index.ts';
-import type { FileToStore } from '../../store/index.ts';
 import { pickThread, type SentNotificationRef, type AttachmentRef, type ChangeSet, type MailChange, type MailSource, type PlannedChange, type ThreadSnapshot, type ThreadTarget, type Ticket } from '../../tickets/index.ts';
 import type { Message } from '../parse/index.ts';
 import { planBounce } from './plan-bounce.ts';
@@ -12,8 +11,11 @@ export interface PlanInput {
   message: Message;
   text: string;
   decision: RuleDecision;
-  /** The mail as it arrived; stored once per content before anything that points to it. */
-  raw: { bytes: Uint8Array; filename: string };
+  /**
+   * The mail as it arrived; stored once per content before anything that points to it (under `checksum` when the
+   * caller has its key already). A large mail was stored as it streamed in: then only its file id.
+   */
+  raw: { bytes: Uint8Array; filename: string; checksum?: string } | { fileId: string };
   source: Omit<MailSource, 'rawMimeFileId'>;
   attachmentMaxBytes: number;
   /** Set when the whole mail is over the size limit: every attachment is listed as skipped for this reason. */
@@ -40,7 +42,7 @@ export function ticketsToLoad(decisions: readonly RuleDecision[], threads: Threa
  * so no mail is lost to a stale token; a thread pointing at a missing ticket is that mail's TICKET_NOT_FOUND.
  */
 export function planChanges(inputs: readonly PlanInput[], existing: ReadonlyMap<number, Ticket>, stored: ThreadSnapshot): ChangeSet {
-  const files: FileToStore[] = [];
+  const files: ChangeSet['files'] = [];
   let threads = stored;
   const changes = inputs.map((input, index): PlannedChange => {
     const messageId = input.message.ids.internetMessageId;
@@ -51,9 +53,12 @@ export function planChanges(inputs: readonly PlanInput[], existing: ReadonlyMap<
         contentId: attachment.contentId, inline: attachment.inline, checksum: attachment.checksum,
       };
       const reason = input.skipAttachments ?? (attachment.size > input.attachmentMaxBytes ? `larger than the ${input.attachmentMaxBytes}-byte limit` : undefined);
-      if (reason) {
-        ref.skipped = reason;
+      if (reason || attachment.fileId === null) {
+        ref.skipped = reason ?? `larger than the ${input.attachmentMaxBytes}-byte limit`;
         attachmentFiles.push(null);
+      } else if (attachment.fileId !== undefined) {
+        attachmentFiles.push(files.length);
+        files.push({ fileId: attachment.fileId });
       } else {
         attachmentFiles.push(files.length);
         files.push({ bytes: attachment.content, meta: { filename: attachment.filename, contentType: attachment.contentType, kind: 'attachment' }, checksum: attachment.checksum });
@@ -64,7 +69,9 @@ export function planChanges(inputs: readonly PlanInput[], existing: ReadonlyMap<
     if (change.kind === 'ticket') threads = threads.with(messageId, { createdBy: index });
     if (change.kind === 'comment') threads = threads.with(messageId, change.target);
     const keepsRaw = change.kind === 'ticket' || change.kind === 'comment' || change.kind === 'object' || (change.kind === 'bounce' && change.note !== null);
-    const rawFile = keepsRaw ? files.push({ bytes: input.raw.bytes, meta: { filename: input.raw.filename, contentType: 'message/rfc822', kind: 'mime' } }) - 1 : null;
+    const { raw } = input;
+    const rawFile = !keepsRaw ? null
+      : files.push('fileId' in raw ? { fileId: raw.fileId } : { bytes: raw.bytes, meta: { filename: raw.filename, contentType: 'message/rfc822', kind: 'mime' }, ...(raw.checksum ? { checksum: raw.checksum } : {}) }) - 1;
     return { ...change, messageId, rawFile, attachmentFiles };
   });
   return { files, changes };

@@ -2,12 +2,14 @@ import { AppError, isAppError, toAppError } from '../../core/index.ts';
 import { messageValueRequest } from '../../graph/index.ts';
 import { putFiles } from '../../store/index.ts';
 import { planPostActions } from '../actions/index.ts';
+import { ContentDigest } from './content-digest.ts';
 import type { LedgerMark } from './message-ledger.ts';
+import { storeMimeStream } from './stored-mime.ts';
 import { identityOf, recordOutcome, type MailFailure, type MailRun, type WorkItem } from './mail-run.ts';
 
 export interface FailOptions {
-  /** The raw MIME when the run has it: kept in the file store on quarantine, so a replay can use it. */
-  raw?: Uint8Array;
+  /** The raw MIME when the run has it (or its file, for a large mail stored as it came): kept on quarantine, so a replay can use it. */
+  raw?: Uint8Array | { fileId: string };
   /** The database writes are done; only the post-actions failed (the entry stays `applied`). */
   keepApplied?: LedgerMark['entry'];
   /** False for a passing fault (throttling, an outage): the mail is retried without counting an attempt. */
@@ -31,14 +33,23 @@ export async function failMail(run: MailRun, work: WorkItem, failure: MailFailur
   recordOutcome(run, work, { outcome: 'failed', error, attempts });
 }
 
-/** The raw MIME for the quarantine, from the run or fetched once more (best effort: the mail may be gone). */
-async function rawFor(run: MailRun, work: WorkItem, raw: Uint8Array | undefined): Promise<Uint8Array | null> {
-  if (raw) return raw;
+/**
+ * The raw MIME's file for the quarantine: stored from what the run holds, or streamed from Graph once more into the
+ * file store (never held whole; best effort: the mail may be gone). Null when nothing new was stored.
+ */
+async function rawFileFor(run: MailRun, work: WorkItem, raw: Uint8Array | { fileId: string } | undefined): Promise<string | null> {
+  if (raw && !(raw instanceof Uint8Array)) return raw.fileId;
+  const filename = `${work.item.id}.eml`;
+  if (raw) {
+    const [id] = await putFiles(run.store, [{ bytes: raw, meta: { filename, contentType: 'message/rfc822', kind: 'mime' }, checksum: new ContentDigest().update(raw).finish().rawKey }]);
+    return id ?? null;
+  }
   if (work.entry?.rawMimeFileId) return null;
   try {
-    return await run.graph.getBytes(messageValueRequest({ mailbox: run.job.mailbox, messageId: work.item.id }).url, { signal: run.ctx.signal });
+    const body = await run.graph.getStream(messageValueRequest({ mailbox: run.job.mailbox, messageId: work.item.id }).url, { signal: run.ctx.signal });
+    return (await storeMimeStream(run.store, body, filename)).fileId;
   } catch (error) {
-    if (isAppError(error, 'JOB_ABORTED')) throw error;
+    if (isAppError(error, 'JOB_ABORTED') || toAppError(error).code.startsWith('STORE_')) throw error;
     return null;
   }
 }
@@ -48,7 +59,7 @@ async function rawFor(run: MailRun, work: WorkItem, raw: Uint8Array | undefined)
  * someone replays it (`mailroom quarantine replay`). A failed folder that cannot be used is said in the line; the
  * mail is quarantined anyway, so it never loops.
  */
-export async function quarantineMail(run: MailRun, work: WorkItem, failure: MailFailure, attempts: number, raw?: Uint8Array): Promise<void> {
+export async function quarantineMail(run: MailRun, work: WorkItem, failure: MailFailure, attempts: number, raw?: Uint8Array | { fileId: string }): Promise<void> {
   const { job, graph, ctx } = run;
   const warnings: string[] = [];
   if (job.postActions.moveFailedTo) {
@@ -62,9 +73,8 @@ export async function quarantineMail(run: MailRun, work: WorkItem, failure: Mail
       warnings.push(`not moved to the failed folder "${job.postActions.moveFailedTo}": ${appError.message}`);
     }
   }
-  const bytes = await rawFor(run, work, raw);
-  const [rawMimeFileId] = bytes ? await putFiles(run.store, [{ bytes, meta: { filename: `${work.item.id}.eml`, contentType: 'message/rfc822', kind: 'mime' } }]) : [];
-  await run.ledger.markQuarantined(work.key, run.clock(), rawMimeFileId ?? null);
+  const rawMimeFileId = await rawFileFor(run, work, raw);
+  await run.ledger.markQuarantined(work.key, run.clock(), rawMimeFileId);
   const error = { code: failure.error.code, message: failure.error.message };
   recordOutcome(run, work, { outcome: 'quarantined', error, attempts, ...(warnings.length > 0 ? { warnings } : {}) });
   ctx.logger.warn(`quarantined "${identityOf(run, work).subject}" after ${attempts} failed attempts: ${failure.error.message}`, { key: work.key, code: failure.error.code });

@@ -1,18 +1,20 @@
 import { AppError, isAppError, toAppError } from '../../core/index.ts';
 import { batchBodyBytes, maxBatchSize, messageByIdRequest, messageValueRequest, readMessageSize } from '../../graph/index.ts';
-import { readFileBytes } from '../../store/index.ts';
 import { isMessageFailure } from './classify-failure.ts';
 import { fetchUnconvertible, type Unconvertible } from './fetch-unconvertible.ts';
 import type { MailFailure, MailRun, WorkItem } from './mail-run.ts';
+import { readStoredMime, storeMimeStream, type StoredMime } from './stored-mime.ts';
 
 export type Fetched =
   | { kind: 'raw'; bytes: Uint8Array }
+  /** A mail fetched alone: streamed into the file store, never held whole. */
+  | { kind: 'stored'; stored: StoredMime }
   | { kind: 'gone' }
   | { kind: 'failed'; failure: MailFailure }
   | Unconvertible;
 
-/** A large MIME download gets more time than the client's default per attempt. */
-const largeFetchTimeoutMs = 120_000;
+/** A streamed MIME download waits this long for each next piece before it counts as stalled. */
+const streamIdleTimeoutMs = 60_000;
 
 /**
  * PidTagMessageSize is the store's size of the item, in which attachments are binary; in MIME they are base64, a third
@@ -101,16 +103,29 @@ async function goneOrFailed(run: MailRun, work: WorkItem, notFound: AppError): P
   };
 }
 
-/** One mail's MIME on its own (a large one), or from the file store for a replay of a mail gone from the mailbox. */
+/**
+ * One mail's MIME on its own (a large one, or one of unknown size with attachments), streamed from Graph into the
+ * file store, or the stored MIME of a replay of a mail gone from the mailbox. A download that breaks after its first
+ * byte (connection lost, stalled) fails this mail alone: it is retried on the next run, an attempt counted, so a mail
+ * Graph can never deliver whole is quarantined instead of being fetched for ever; no file of it is left behind.
+ */
 export async function fetchOne(run: MailRun, work: WorkItem): Promise<Fetched> {
-  if (work.entry?.replayFromRaw && work.entry.rawMimeFileId) return { kind: 'raw', bytes: await readFileBytes(run.store, work.entry.rawMimeFileId) };
+  if (work.entry?.replayFromRaw && work.entry.rawMimeFileId) return { kind: 'stored', stored: await readStoredMime(run.store, work.entry.rawMimeFileId) };
   const { url, headers } = messageValueRequest({ mailbox: run.job.mailbox, messageId: work.item.id });
+  let body: ReadableStream<Uint8Array>;
   try {
-    return { kind: 'raw', bytes: await run.graph.getBytes(url, { ...(headers ? { headers } : {}), signal: run.ctx.signal, timeoutMs: largeFetchTimeoutMs }) };
+    body = await run.graph.getStream(url, { ...(headers ? { headers } : {}), signal: run.ctx.signal, timeoutMs: streamIdleTimeoutMs });
   } catch (error) {
     if (isAppError(error, 'GRAPH_NOT_FOUND')) return goneOrFailed(run, work, error);
     if (isAppError(error, 'GRAPH_MIME_CONVERSION_FAILED')) return fetchUnconvertible(run, work, error);
     return asFailure(work.key, error);
+  }
+  try {
+    return { kind: 'stored', stored: await storeMimeStream(run.store, body, `${work.item.id}.eml`) };
+  } catch (error) {
+    const appError = toAppError(error);
+    if (appError.code === 'JOB_ABORTED' || !appError.code.startsWith('GRAPH_')) throw appError;
+    return { kind: 'failed', failure: { key: work.key, stage: 'fetch', error: appError } };
   }
 }
 

@@ -15,7 +15,7 @@ export interface Finishing {
   mark?: LedgerMark['entry'];
   /** The mail's line once it is finished. */
   line: OutcomeLine;
-  raw?: Uint8Array;
+  raw?: Uint8Array | { fileId: string };
 }
 
 function postActionError(folder: string | null, error: AppError): AppError {

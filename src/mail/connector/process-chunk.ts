@@ -4,22 +4,27 @@ import type { RuleDecision } from '../../rules/index.ts';
 import { applyChangeSet, type AppliedChange, type ThreadSnapshot } from '../../tickets/index.ts';
 import { mergePostActions, planChanges, ticketsToLoad, type PlanInput } from '../actions/index.ts';
 import { decideMessage, joinsTicket, type Decided } from '../decide/index.ts';
+import type { Message } from '../parse/index.ts';
 import { isMessageFailure } from './classify-failure.ts';
-import { contentDigest } from './content-digest.ts';
+import { ContentDigest } from './content-digest.ts';
 import { failMail } from './fail-mail.ts';
 import { findReportedNotifications } from './find-reported-notifications.ts';
 import { finishMail, type Finishing } from './finish-mail.ts';
 import { identityOf, jobPostActions, outcomeOfAction, type MailRun, type WorkItem } from './mail-run.ts';
 import type { LedgerEntry } from './message-ledger.ts';
-import type { Message } from '../parse/index.ts';
 import { readThreadHeaders } from './read-thread-headers.ts';
+import { parseStoredMime, type StoredMime } from './stored-mime.ts';
 
-export interface FetchedMail {
-  work: WorkItem;
-  raw: Uint8Array;
-  /** Set when Graph could not convert the mail to MIME: the message built from its properties; `raw` is a stand-in of them. */
-  unreadable?: Message;
-}
+/**
+ * A fetched mail: its MIME in memory, or (a large one) in the file store already, parsed from there. `unreadable`:
+ * Graph could not convert the mail to MIME; the message built from its properties, and `raw` a stand-in MIME of them.
+ */
+export type FetchedMail =
+  | { work: WorkItem; raw: Uint8Array; stored?: never; unreadable?: Message }
+  | { work: WorkItem; stored: StoredMime; raw?: never; unreadable?: never };
+
+/** The MIME as failMail and the plan take it: the bytes, or the stored file. */
+const rawOf = (mail: FetchedMail): Uint8Array | { fileId: string } => mail.raw ?? { fileId: mail.stored.fileId };
 
 const defaultMessageMaxBytes = 50 * 1024 * 1024;
 const bare = (id: string | null | undefined): string | null => id?.trim().replace(/^<|>$/g, '') || null;
@@ -31,7 +36,7 @@ function asMessageFailure(error: unknown): AppError {
 }
 
 interface Sorted {
-  fresh: (FetchedMail & { sha256: string; warnings: string[] })[];
+  fresh: (FetchedMail & { sha256: string; rawKey: string | null; warnings: string[] })[];
   duplicates: (FetchedMail & { sha256: string; of: LedgerEntry | { _id: string; outcome: null } })[];
 }
 
@@ -40,7 +45,11 @@ interface Sorted {
  * Message-ID, other content: processed on their own, with a warning). Compared with the ledger and within the chunk.
  */
 async function sortDuplicates(run: MailRun, mails: readonly FetchedMail[]): Promise<Sorted> {
-  const withDigest = mails.map((mail) => ({ ...mail, sha256: contentDigest(mail.raw), mid: bare(mail.work.item.internetMessageId) }));
+  // One pass over each mail's bytes: the content digest, and from it the raw MIME's key in the file store.
+  const withDigest = mails.map((mail) => {
+    const digest = mail.stored ? { digest: mail.stored.digest, rawKey: null } : new ContentDigest().update(mail.raw).finish();
+    return { ...mail, sha256: digest.digest, rawKey: digest.rawKey, mid: bare(mail.work.item.internetMessageId) };
+  });
   const keys = new Set(mails.map((m) => m.work.key));
   const mids = withDigest.flatMap((m) => (m.mid ? [m.mid] : []));
   const earlier = (await run.ledger.findByMessageIds(run.job.mailbox, [...new Set(mids.flatMap((id) => [id, `<${id}>`]))]))
@@ -79,7 +88,7 @@ export async function processChunk(run: MailRun, mails: readonly FetchedMail[]):
   const { fresh, duplicates } = await sortDuplicates(run, mails);
   await ledger.markInflight(fresh.map((m) => ({ ...identityOf(run, m.work), sha256: m.sha256 })), mails.length === 1, clock());
 
-  const stored = await run.threads.lookup(fresh.flatMap((m) => (m.unreadable ? [] : readThreadHeaders(m.raw))));
+  const stored = await run.threads.lookup(fresh.flatMap((m) => (m.unreadable ? [] : readThreadHeaders(m.stored?.head ?? m.raw!))));
   let threads: ThreadSnapshot = stored;
   // The sender cap against mail loops counts tickets per sender in the past hour: read once a chunk, then counted on
   // with each ticket this chunk decides to open, so a burst inside one chunk is capped too.
@@ -89,8 +98,8 @@ export async function processChunk(run: MailRun, mails: readonly FetchedMail[]):
   for (const [index, mail] of fresh.entries()) {
     try {
       const result = await decideMessage({
-        raw: mail.raw, ruleSet: run.ruleSet, threads, now: clock(), mailbox: job.mailbox, graphId: mail.work.item.id,
-        ...(mail.unreadable ? { message: mail.unreadable } : {}),
+        ...(mail.stored ? { message: await parseStored(run, mail.work, mail.stored) } : mail.unreadable ? { message: mail.unreadable } : { raw: mail.raw! }),
+        ruleSet: run.ruleSet, threads, now: clock(), mailbox: job.mailbox, graphId: mail.work.item.id,
         ...(mail.work.item.conversationId ? { conversationId: mail.work.item.conversationId } : {}),
         ...(senderTickets ? { senderTicketsLastHour: senderTickets } : {}),
       });
@@ -99,7 +108,7 @@ export async function processChunk(run: MailRun, mails: readonly FetchedMail[]):
       if (senderTickets && sender && result.decision.action === 'create-ticket') senderTickets.set(sender, (senderTickets.get(sender) ?? 0) + 1);
       decided.push({ mail, decided: result });
     } catch (error) {
-      await failMail(run, mail.work, { key: mail.work.key, error: asMessageFailure(error), stage: 'decide' }, { raw: mail.raw });
+      await failMail(run, mail.work, { key: mail.work.key, error: asMessageFailure(error), stage: 'decide' }, { raw: rawOf(mail) });
     }
   }
 
@@ -107,9 +116,9 @@ export async function processChunk(run: MailRun, mails: readonly FetchedMail[]):
   const reported = await findReportedNotifications(run, decided.map((d) => d.decided.message));
   const inputs = decided.map(({ mail, decided: d }, n): PlanInput => ({
     key: mail.work.key, message: d.message, text: d.text, decision: d.decision,
-    raw: { bytes: mail.raw, filename: `${mail.work.item.id}.eml` },
+    raw: mail.stored ? { fileId: mail.stored.fileId } : { bytes: mail.raw!, filename: `${mail.work.item.id}.eml`, ...(mail.rawKey ? { checksum: mail.rawKey } : {}) },
     attachmentMaxBytes: job.limits.attachmentMaxBytes,
-    ...(mail.raw.byteLength > maxBytes ? { skipAttachments: `the mail (${mail.raw.byteLength} bytes) is larger than the ${maxBytes}-byte limit; it is kept as raw MIME` } : {}),
+    ...(sizeOf(mail) > maxBytes ? { skipAttachments: `the mail (${sizeOf(mail)} bytes) is larger than the ${maxBytes}-byte limit; it is kept as raw MIME` } : {}),
     source: { job: job.name, connection: run.graph.connectionName, mailbox: job.mailbox, graphId: mail.work.item.id, internetMessageId: d.message.ids.internetMessageId, autoGenerated: [...d.message.autoGenerated], ...(mail.work.backlog || mail.work.entry?.backlog ? { backlog: true } : {}) },
     ...(reported[n] ? { sentNotification: reported[n] } : {}),
   }));
@@ -119,7 +128,7 @@ export async function processChunk(run: MailRun, mails: readonly FetchedMail[]):
   for (const [n, { mail, decided: d }] of decided.entries()) {
     const outcome = applied[n]!;
     if (outcome instanceof AppError) {
-      await failMail(run, mail.work, { key: mail.work.key, error: outcome, stage: 'apply' }, { raw: mail.raw });
+      await failMail(run, mail.work, { key: mail.work.key, error: outcome, stage: 'apply' }, { raw: rawOf(mail) });
       continue;
     }
     // A report on our own notification was handled whatever the rules said: no rule decided it, the job's post-actions apply.
@@ -128,7 +137,7 @@ export async function processChunk(run: MailRun, mails: readonly FetchedMail[]):
     const postActions = bounce ? jobPostActions(job) : mergePostActions(jobPostActions(job), d.decision.postActions);
     const identity = identityOf(run, mail.work);
     finishing.push({
-      work: mail.work, postActions, raw: mail.raw,
+      work: mail.work, postActions, raw: rawOf(mail),
       mark: { ...withoutId(identity), internetMessageId: d.message.ids.internetMessageId, subject: d.message.subject, outcome: { rule, action: outcome.action, target: outcome.target }, postActions, sha256: mail.sha256, rawMimeFileId: outcome.rawMimeFileId },
       line: {
         outcome: outcomeOfAction(outcome.action), rule, action: outcome.action, target: outcome.target ?? '',
@@ -143,12 +152,27 @@ export async function processChunk(run: MailRun, mails: readonly FetchedMail[]):
     const postActions = jobPostActions(job);
     const target = dup.of.outcome?.target ?? targets.get(dup.of._id) ?? null;
     finishing.push({
-      work: dup.work, postActions, raw: dup.raw,
+      work: dup.work, postActions, raw: rawOf(dup),
       mark: { ...withoutId(identityOf(run, dup.work)), outcome: { rule: null, action: 'duplicate', target, duplicateOf: dup.of._id }, postActions, sha256: dup.sha256 },
       line: { outcome: 'duplicate', action: 'duplicate', duplicateOf: dup.of._id, ...(target ? { target } : {}) },
     });
   }
   await finishMail(run, finishing);
+}
+
+const sizeOf = (mail: FetchedMail): number => mail.stored?.length ?? mail.raw!.byteLength;
+
+/**
+ * A large mail parsed from the file store; its attachments are stored on the way (none when the mail is over the
+ * size limit: they are listed as skipped then).
+ */
+async function parseStored(run: MailRun, work: WorkItem, mime: StoredMime): Promise<Message> {
+  const { limits } = run.job;
+  const over = mime.length > (limits.messageMaxBytes ?? defaultMessageMaxBytes);
+  return parseStoredMime(run.store, mime, {
+    attachmentMaxBytes: over ? 0 : limits.attachmentMaxBytes,
+    meta: { graphId: work.item.id, ...(work.item.conversationId ? { conversationId: work.item.conversationId } : {}) },
+  });
 }
 
 function withoutId<T extends { _id: string }>(value: T): Omit<T, '_id'> {

@@ -85,6 +85,14 @@ async function handleGroup(run: MailRun, group: readonly WorkItem[]): Promise<vo
         await failMail(run, w, result.failure);
         continue;
       }
+      if (result.kind === 'stored') {
+        // Too large to hold with others: processed on its own, in order.
+        if (chunk.length > 0) await processChunk(run, chunk);
+        chunk = [];
+        bytes = 0;
+        await processChunk(run, [{ work: w, stored: result.stored }]);
+        continue;
+      }
       chunk.push({ work: w, raw: result.bytes, ...(result.kind === 'unreadable' ? { unreadable: result.message } : {}) });
       bytes += result.bytes.byteLength;
       if (bytes >= chunkBytes) {

@@ -17,7 +17,10 @@ export interface Attachment {
   inline: boolean;
   /** SHA-256 of the content, hex: a stable key for storage and de-duplication. */
   checksum: string;
+  /** Empty when the content went to the file store while parsing (a large attachment of a streamed mail): see fileId. */
   content: Uint8Array;
+  /** Set only for content stored while parsing: its file id, or null when it was over the size limit and not kept. */
+  fileId?: string | null;
 }
 
 /** Why we believe a message was written by a machine (RFC 3834 and common practice). Empty = written by a person. */
