@@ -12,7 +12,9 @@ const progressEvery = 1000;
  */
 export function recordBacklog(run: MailRun, skipped: readonly DeltaMessage[], work: readonly WorkItem[]): void {
   const before = run.backlogSeen.skipped + run.backlogSeen.imported;
-  run.backlogSeen.imported += work.filter((w) => w.backlog && !w.entry).length;
+  // What the per-run cap leaves for the next run (deferred) is counted there, when it is processed.
+  const room = Math.max(0, run.job.limits.messagesPerRun - run.handled);
+  run.backlogSeen.imported += work.slice(0, room).filter((w) => w.backlog && w.entry?.status !== 'done').length;
   if (skipped.length > 0) {
     const { ctx } = run;
     const received = skipped.map((m) => m.receivedDateTime ?? '').filter((d) => d !== '').sort();
