@@ -8,7 +8,7 @@ import { createJobLocks, createJobResults, runJobWithLock, type JobHandler, type
 import type { JobRunRecord } from './jobs/index.ts';
 import type { Logger } from './log/index.ts';
 import { createMailHandler, createQuarantineService, type QuarantineService } from './mail/connector/index.ts';
-import { createNotificationsHandler } from './notify/index.ts';
+import { createNotificationBounces, createNotificationsHandler, loadNotifications } from './notify/index.ts';
 import { createCalendarPublishHandler, createCalendarReadHandler, createRoomSyncHandler } from './calendar/index.ts';
 import type { Store } from './store/index.ts';
 import { createTicketStore, type TicketStore } from './tickets/index.ts';
@@ -89,9 +89,11 @@ export function createApp(options: AppOptions): App {
   const pushDeps = { store: push, waker, clock, logger, graphFor, settings: pushSettingsFor(options.publicBaseUrl !== undefined ? options.publicBaseUrl : config.http?.publicBaseUrl, notificationPaths) };
   const ownMailboxes = config.jobs.flatMap((j) => (j.type === 'mail' ? [j.mailbox] : []));
   const laneDeps = { store, graphFor, clock, logger };
+  // Delivery reports for our notifications arrive as mail; the mail lane records them in notify's outbox through this.
+  const bounces = createNotificationBounces({ store, clock, logger, hardBouncesToSuppress: async () => (await loadNotifications(config.notificationsFile)).limits.hardBouncesToSuppress });
   // Each lane's handler takes its own job config type; the scheduler dispatches by `type`, so the casts are sound.
   const handlers: Partial<Record<JobConfig['type'], JobHandler<JobConfig>>> = {
-    mail: withPush(createMailHandler({ store, tickets, graphFor, clock, root: config.root }), pushDeps) as JobHandler<JobConfig>,
+    mail: withPush(createMailHandler({ store, tickets, graphFor, clock, root: config.root, bounces }), pushDeps) as JobHandler<JobConfig>,
     notifications: createNotificationsHandler({ ...laneDeps, notificationsFile: config.notificationsFile, ownMailboxes, webhooks: { targets: config.http?.webhooks ?? [], env: config.env, baseDir: config.root } }) as JobHandler<JobConfig>,
     'calendar-publish': createCalendarPublishHandler(laneDeps) as JobHandler<JobConfig>,
     'calendar-read': withPush(createCalendarReadHandler(laneDeps), pushDeps) as JobHandler<JobConfig>,

@@ -26,6 +26,9 @@ export interface MailJobConfig extends JobBase {
   mailbox: string;
   folder: string;
   rules: string;
+  /** The mail already in the folder at the first run: import it as backlog (never acknowledged) or skip it. Absent = import. */
+  backlog?: 'import' | 'skip';
+  /** With backlog import: the oldest mail imported ("7 days" before the first run, a date, or "all"). Absent = "7 days". */
   since?: string;
   postActions: MailPostActions;
   limits: { messagesPerRun: number; attachmentMaxBytes: number; maxAttempts: number; messageMaxBytes?: number };
@@ -108,6 +111,8 @@ export interface AlertsJobConfig extends JobBase {
     delegatedSignIn: { enabled: boolean };
     pushSubscriptions: { enabled: boolean };
     quarantine: { enabled: boolean; threshold: number; window: string };
+    /** An address not mailed any more after repeated hard bounces (src/notify): a person must correct or lift it. */
+    suppressedRecipients: { enabled: boolean };
   };
   jobs: Record<string, AlertsJobOverride>;
 }

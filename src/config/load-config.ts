@@ -10,6 +10,7 @@ import { readJsonFile } from './read-json-file.ts';
 import type { Environment } from './read-environment.ts';
 import { validateWithSchema } from './schema-registry.ts';
 import { withAlertsDefaults } from './alerts-job-defaults.ts';
+import { checkBacklog } from './check-backlog.ts';
 
 export interface MailroomConfig {
   /** The project folder holding schedules/ and rules/; relative paths in config resolve against it. */
@@ -199,6 +200,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
     if (job.type === 'mail' && !(job.rules in ruleSets)) {
       problems.push({ file: job.file, pointer: `${pointer}/rules`, message: `no rule set rules/${job.rules}.json` });
     }
+    if (job.type === 'mail') problems.push(...checkBacklog(job, pointer));
   }
 
   const envPort = options.env.MAILROOM_HTTP_PORT;

@@ -109,6 +109,13 @@ export function mapGraphError(status: number, body: unknown, headers: HeaderBag,
   if (status === 400) {
     return make('GRAPH_BAD_REQUEST', `${where}: Graph rejected the request (${graphCode ?? 400}${graphMessage ? `: ${graphMessage}` : ''})`, undefined);
   }
+  // Exchange cannot make MIME of some items (rights-protected / IRM, opaque-signed or encrypted S/MIME): `$value` answers
+  // 500 with this code, the same on every attempt, while the item's properties read fine (EWS documents the code for
+  // GetItem: https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/responsecode). Not an outage.
+  if (code === 'errormimecontentconversionfailed') {
+    return make('GRAPH_MIME_CONVERSION_FAILED', `${where}: Graph cannot convert the message to MIME (${graphCode})`,
+      'Rights-protected or encrypted mail: it is processed from its sender, subject and date (the default rule set makes a ticket that says it could not be read).');
+  }
   if (status === 503 || status === 502 || status === 500) {
     return make('GRAPH_UNAVAILABLE', `${where}: Graph answered ${status} (${graphCode ?? 'no code'})`, 'A passing fault at Microsoft; the job retries on its next run.');
   }

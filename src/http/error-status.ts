@@ -14,6 +14,7 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   TICKET_NOT_FOUND: 404,
   JOB_NOT_FOUND: 404,
   JOB_RUN_NOT_FOUND: 404,
+  NOTIFY_NOT_SUPPRESSED: 404,
   API_CONFLICT: 409,
   JOB_BUSY: 409,
   MAIL_NOT_QUARANTINED: 409,

@@ -22,8 +22,8 @@ export interface Metrics {
 }
 
 /** Every way a mail ends in a run (README, "Outcomes"); `seen` is their sum and not repeated. */
-const mailOutcomes = ['created', 'updated', 'ignored', 'duplicate', 'failed', 'quarantined', 'gone', 'deferred'];
-const outboxStatuses = ['pending', 'sending', 'sent', 'failed', 'suppressed'];
+const mailOutcomes = ['created', 'updated', 'ignored', 'duplicate', 'failed', 'quarantined', 'gone', 'deferred', 'skipped'];
+const outboxStatuses = ['pending', 'sending', 'sent', 'failed', 'suppressed', 'bounced'];
 
 /** These counters mirror totals kept elsewhere: each scrape resets them and adds the current totals. */
 function trafficMetrics(registry: Registry, traffic: ProcessTraffic): void {

@@ -5,6 +5,7 @@ import type { Logger } from '../log/index.ts';
 import type { Store } from '../store/index.ts';
 import type { Outbox } from './create-outbox.ts';
 import type { OutboxEntry } from './notification-types.ts';
+import { createSuppressionList, suppressedError } from './create-suppression-list.ts';
 import { sendNotification, type DeliveryHooks } from './send-notification.ts';
 import { createThreadIndex } from '../tickets/index.ts';
 
@@ -70,10 +71,20 @@ async function handleFailure(context: DrainContext, entry: OutboxEntry, error: A
  * entry rather than risk a duplicate.
  */
 export async function drainOutbox(context: DrainContext): Promise<void> {
+  const suppressions = createSuppressionList(context.store, context.clock);
   for (let sent = 0; sent < context.limits.sendsPerRun; sent += 1) {
     if (context.signal.aborted) return;
     const entry = await context.outbox.claimNext(leaseMs, context.sender);
     if (!entry) return;
+    // Queued before its address was suppressed (hard bounces): recorded as suppressed, never sent nor retried.
+    const suppressed = await suppressions.find(entry.to);
+    if (suppressed) {
+      const error = suppressedError(suppressed);
+      await context.outbox.markSuppressed(entry._id, 'bounced', error);
+      context.run.count('suppressed');
+      context.run.addItem({ key: entry._id, outcome: 'suppressed', reason: 'bounced', rule: entry.rule, target: `#${entry.ticketNumber}`, recipient: entry.to, subject: entry.subject, error });
+      continue;
+    }
     try {
       await rememberMessageId(context, entry);
       const outcome = await sendNotification({

@@ -30,7 +30,7 @@ export interface CompiledNotifications {
   renderLink(scope: Record<string, unknown>): Promise<string>;
 }
 
-export const defaultLimits: NotificationLimits = { perRecipientPerHour: 20, maxAttempts: 5, retryBaseDelay: '1 minute', eventsPerRun: 500, sendsPerRun: 100 };
+export const defaultLimits: NotificationLimits = { perRecipientPerHour: 20, maxAttempts: 5, retryBaseDelay: '1 minute', eventsPerRun: 500, sendsPerRun: 100, hardBouncesToSuppress: 3 };
 
 function describeLiquidError(error: unknown): string {
   return ((error as { message?: string }).message ?? String(error)).split('\n')[0] ?? 'template error';

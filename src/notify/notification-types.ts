@@ -60,6 +60,8 @@ export interface NotificationLimits {
   eventsPerRun: number;
   /** Mails sent per run (default 100; Exchange Online allows about 30 a minute per mailbox). */
   sendsPerRun: number;
+  /** Hard bounces (5.x.x) of distinct notifications to one address after which it is suppressed (default 3). */
+  hardBouncesToSuppress: number;
 }
 
 /** Where a notification's draft lives: the connection and mailbox it was created through, and its immutable id. */
@@ -69,9 +71,44 @@ export interface OutboxDraft {
   id: string;
 }
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed' | 'bounced';
 
-export type SuppressionReason = 'auto-generated' | 'own-mailbox' | 'rate-limited' | 'invalid-address' | 'author';
+/**
+ * `bounced`: the address is suppressed after repeated hard bounces (see SuppressedAddress). `backlog`: the event was
+ * raised by mail a job imported as backlog on its first connection (never acknowledged).
+ */
+export type SuppressionReason = 'auto-generated' | 'own-mailbox' | 'rate-limited' | 'invalid-address' | 'author' | 'bounced' | 'backlog';
+
+/** One delivery report (DSN) received for a sent notification, as the mail lane read it. */
+export interface DeliveryReportRecord {
+  /** The report mail's ledger key: recording the same report again is a no-op. */
+  reportKey: string;
+  /** `failed` makes the entry `bounced`; `delayed` is only recorded. */
+  action: 'failed' | 'delayed';
+  /** RFC 3463 status, e.g. "5.1.10"; null when the report gave none. */
+  status: string | null;
+  recipient: string;
+  diagnostic: string | null;
+  /** Failed with a 5.x.x status: counts towards suppressing the address. */
+  permanent: boolean;
+  reporter: string | null;
+  reportedAt: Date;
+}
+
+/**
+ * An address Mailroom stopped mailing (collection notification_suppressions, `_id` = the lower-cased address): its
+ * hard bounces since it was last lifted and, once they reach `hardBouncesToSuppress`, since when it is suppressed.
+ */
+export interface SuppressedAddress {
+  _id: string;
+  /** Outbox keys of the notifications that hard-bounced since the last lift (distinct: one notification counts once). */
+  hardBounces: string[];
+  lastBounce: { notificationId: string; status: string | null; diagnostic: string | null; at: Date } | null;
+  /** Set when suppressed; null while it is only counting (or after a lift). */
+  suppressedAt: Date | null;
+  liftedAt: Date | null;
+  updatedAt: Date;
+}
 
 /**
  * One notification to one recipient. `_id` is the idempotency key (event + rule + recipient), so queuing it again
@@ -108,6 +145,10 @@ export interface OutboxEntry {
    */
   draft?: OutboxDraft | null;
   lastError: { code: string; message: string } | null;
+  /** Delivery reports received for it, oldest first; absent when none came. */
+  deliveryReports?: DeliveryReportRecord[];
+  /** The failure report that made it `bounced` (the first one). */
+  bounce?: DeliveryReportRecord | null;
   createdAt: Date;
   updatedAt: Date;
   sentAt: Date | null;

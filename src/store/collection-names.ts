@@ -8,6 +8,8 @@ export const collectionNames = {
   mailLedger: 'mail_ledger',
   knownMessages: 'known_messages',
   deltaState: 'delta_state',
+  /** Per mail job: when it first read its folder, the fixed point its backlog setting counts from. */
+  mailBacklog: 'mail_backlog',
   jobRuns: 'job_runs',
   /** A run's per-item lines, in pages written as the run goes, so the run's own record stays small. */
   jobRunItems: 'job_run_items',
@@ -15,6 +17,8 @@ export const collectionNames = {
   /** One document per job while a run of it goes on anywhere: the lease that keeps two runs of a job apart. */
   jobLocks: 'job_locks',
   outbox: 'outbox',
+  /** Per address: its hard bounces and whether notifications to it are suppressed (src/notify). */
+  notificationSuppressions: 'notification_suppressions',
   /** One document per alert condition the alerts job has seen, with its mail state. */
   alerts: 'alerts',
   tokenCache: 'token_cache',

@@ -38,6 +38,8 @@ export const indexSpecs: readonly IndexSpec[] = [
   { collection: c.outbox, key: { eventId: 1, rule: 1 }, name: 'event_rule' },
   { collection: c.outbox, key: { to: 1, createdAt: 1 }, name: 'to_created' },
   { collection: c.outbox, key: { createdAt: -1 }, name: 'created' },
+  { collection: c.outbox, key: { internetMessageId: 1 }, name: 'internet_message_id' },
+  { collection: c.notificationSuppressions, key: { suppressedAt: -1 }, name: 'suppressed_at' },
   { collection: c.appointments, key: { resource: 1 }, name: 'resource' },
   { collection: c.calendarEvents, key: { user: 1, start: 1 }, name: 'user_start' },
   { collection: c.roomReservations, key: { room: 1, start: 1 }, name: 'room_start' },

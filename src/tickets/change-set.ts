@@ -1,5 +1,6 @@
 import type { AppError } from '../core/index.ts';
 import type { FileToStore } from '../store/index.ts';
+import type { DeliveryReportWrite } from './notification-bounces.ts';
 import type { NewComment, NewObject, NewTicket } from './ticket-store.ts';
 import type { ThreadTarget } from './thread-snapshot.ts';
 
@@ -9,7 +10,9 @@ export type MailChange =
   | { kind: 'failed'; error: AppError }
   | { kind: 'ticket'; input: NewTicket }
   | { kind: 'comment'; target: ThreadTarget; input: Omit<NewComment, 'ticketNumber'> }
-  | { kind: 'object'; input: NewObject };
+  | { kind: 'object'; input: NewObject }
+  /** A delivery report for one of our notifications: recorded on it, with an internal note on its ticket (null: none). */
+  | { kind: 'bounce'; report: DeliveryReportWrite; note: NewComment | null };
 
 export type PlannedChange = MailChange & {
   /** The mail's own Message-ID, linked to the ticket it lands in so replies thread in. */
@@ -32,8 +35,8 @@ export interface ChangeSet {
 }
 
 export interface AppliedChange {
-  action: 'created-ticket' | 'added-comment' | 'created-object' | 'ignored' | 'none';
-  /** "#1042", or "purchase-order:<key>" */
+  action: 'created-ticket' | 'added-comment' | 'created-object' | 'recorded-bounce' | 'ignored' | 'none';
+  /** "#1042", or "purchase-order:<key>", or "notification:<outbox key>" for a bounce of mail that has no ticket */
   target: string | null;
   /** False when the write already existed (a rerun after a crash). */
   created: boolean;

@@ -11,3 +11,4 @@ export { openStoredFile, type StoredFileDownload } from './open-stored-file.ts';
 export { findObject, listObjectsPage } from './find-object.ts';
 export { listTicketEventsSince } from './list-ticket-events-since.ts';
 export { countRecentTicketsByRequester } from './count-recent-tickets-by-requester.ts';
+export type { NotificationBounces, SentNotificationRef, DeliveryReportWrite } from './notification-bounces.ts';

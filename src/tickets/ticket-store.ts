@@ -26,6 +26,8 @@ export interface NewComment {
   originalBody?: { text: string | null; html: string | null };
   source?: MailSource | null;
   attachments?: AttachmentRef[];
+  /** An internal note: stored and counted, but it records no event (so no notification) and reopens nothing. */
+  internal?: boolean;
 }
 
 export interface NewObject {
@@ -182,20 +184,26 @@ export function createTicketStore(store: Store, clock: Clock): TicketStore {
           originalBody: input.originalBody ?? { text: null, html: null },
           source: input.source ?? null,
           attachments: input.attachments ?? [],
+          ...(input.internal ? { internal: true } : {}),
           createdAt: clock(),
         };
       }), 'comment');
       const touched = [...new Set(results.map(({ doc }) => doc.ticketNumber))];
-      const counts = new Map<number, number>();
-      // Derived from the comments themselves, so a repeated run cannot count a comment twice.
-      for (const number of touched) counts.set(number, await withStoreErrors('count comments', () => comments.countDocuments({ ticketNumber: number })));
+      // Derived from the comments themselves, so a repeated run cannot count a comment twice; one count for all the
+      // touched tickets (a countDocuments each was a round trip, and a collection scan on the embedded server, per ticket).
+      const counted = await withStoreErrors('count comments', () =>
+        comments.aggregate<{ _id: number; n: number }>([{ $match: { ticketNumber: { $in: touched } } }, { $group: { _id: '$ticketNumber', n: { $sum: 1 } } }]).toArray(),
+      );
+      const counts = new Map<number, number>(touched.map((number) => [number, 0]));
+      for (const { _id, n } of counted) counts.set(_id, n);
+      const spoken = new Set(results.flatMap(({ doc }) => (doc.internal ? [] : [doc.ticketNumber])));
       const touches = touched.map((number) => {
         const status = found.get(number)?.status;
-        const reopen = status === 'resolved' || status === 'pending' ? { status: 'open' as const } : {};
+        const reopen = spoken.has(number) && (status === 'resolved' || status === 'pending') ? { status: 'open' as const } : {};
         return { updateOne: { filter: { number }, update: { $set: { commentCount: counts.get(number)!, updatedAt: clock(), ...reopen } } } };
       });
       await withStoreErrors('touch tickets', () => tickets.bulkWrite(touches, { ordered: false }));
-      await recordTicketEvents(store, [...new Map(results.map(({ doc }) => [doc.key, {
+      await recordTicketEvents(store, [...new Map(results.filter(({ doc }) => !doc.internal).map(({ doc }) => [doc.key, {
         _id: `comment.added:${doc.key}`, type: 'comment.added' as const, ticketNumber: doc.ticketNumber, at: doc.createdAt, data: { commentKey: doc.key, author: doc.author?.address ?? null },
       }])).values()]);
       return results.map(({ doc, created }) => ({ comment: doc, created }));

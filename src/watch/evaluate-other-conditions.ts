@@ -1,3 +1,4 @@
+import type { SuppressedAddress } from '../notify/index.ts';
 import type { PushState } from '../push/index.ts';
 import type { AlertCondition } from './alert-types.ts';
 import type { CredentialExpiry } from './read-credential-expiry.ts';
@@ -65,7 +66,17 @@ function pushCondition(p: PushState): AlertCondition | null {
   };
 }
 
-/** Credentials, delegated sign-ins, reported push subscriptions and the quarantine. Pure. */
+function suppressedCondition(s: SuppressedAddress): AlertCondition {
+  const last = s.lastBounce ? [s.lastBounce.status, s.lastBounce.diagnostic].filter(Boolean).join(' ') : '';
+  return {
+    key: `recipient-suppressed:${s._id}`, type: 'recipient-suppressed', severity: 'warning', subject: s._id,
+    summary: `notifications to ${s._id} are suppressed after ${s.hardBounces.length} hard bounces${last ? ` (last: ${last})` : ''}`,
+    hint: `Its tickets' requester gets no mail. Correct the address on the ticket or with the requester, then \`mailroom notifications unsuppress ${s._id}\`; the bounces are internal notes on the tickets.`,
+    details: { address: s._id, hardBounces: s.hardBounces.length, suppressedAt: s.suppressedAt, lastBounce: s.lastBounce },
+  };
+}
+
+/** Credentials, delegated sign-ins, reported push subscriptions, the quarantine and suppressed recipients. Pure. */
 export function evaluateOtherConditions(facts: WatchFacts, rules: AlertRules): AlertCondition[] {
   const r = rules.rules;
   const out: AlertCondition[] = [];
@@ -93,5 +104,6 @@ export function evaluateOtherConditions(facts: WatchFacts, rules: AlertRules): A
       });
     }
   }
+  if (r.suppressedRecipients.enabled) out.push(...(facts.suppressedRecipients ?? []).map(suppressedCondition));
   return out;
 }

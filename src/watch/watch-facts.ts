@@ -1,5 +1,6 @@
 import type { AlertsJobConfig, JobConfig } from '../config/job-config.ts';
 import type { JobRunSummary } from '../jobs/index.ts';
+import type { SuppressedAddress } from '../notify/index.ts';
 import type { PushState } from '../push/index.ts';
 import type { CredentialExpiry } from './read-credential-expiry.ts';
 
@@ -13,6 +14,8 @@ export interface WatchFacts {
   quarantined: { job: string; count: number }[];
   /** Every job's Graph subscription as the push upkeep keeps it. */
   push: PushState[];
+  /** Addresses notifications are suppressed to after repeated hard bounces (src/notify); absent when not read. */
+  suppressedRecipients?: SuppressedAddress[];
 }
 
 export interface WatchedJob {

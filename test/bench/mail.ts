@@ -1,4 +1,5 @@
 // npm run bench:mail [-- --messages 1000] [--seed 1] [--fixtures] [--post-actions move|default] [--profile run.cpuprofile]
+//   [--heap-profile run.heapprofile]
 //   [--attachment-share 0.15]
 //   |   npm run bench:mail -- --large [--messages 12] [--attachment-mb 25]
 // Seeds N messages into an emulated mailbox (emulator in its own process, as Microsoft would be), runs one mail job to
@@ -23,7 +24,8 @@ import { profileWhile, type CpuProfile } from './measure/cpu-profile.ts';
 import { benchLarge } from './mail-large.ts';
 import { startEmulatorProcess } from './measure/emulator-process.ts';
 import { moveOnlyRoot } from './measure/move-only-root.ts';
-import { listeningPid, processCpuMs, processPeakRssMb } from './measure/process-stats.ts';
+import { heapProfileWhile } from './measure/heap-profile.ts';
+import { listeningPid, mainThreadCpuMs, processCpuMs, processPeakRssMb } from './measure/process-stats.ts';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -34,6 +36,7 @@ const total = Number(arg('--messages') ?? (useFixtures ? 2000 : 1000));
 const seed = Number(arg('--seed') ?? 1);
 const postActions = arg('--post-actions') ?? 'move';
 const profileFile = arg('--profile');
+const heapProfileFile = arg('--heap-profile');
 const attachmentShare = arg('--attachment-share') === undefined ? undefined : Number(arg('--attachment-share'));
 
 async function fixtureCorpus(): Promise<string[]> {
@@ -104,17 +107,21 @@ let peakRss = process.memoryUsage().rss;
 // memoryUsage.rss() is cheap; memoryUsage() walks every heap space and showed up in the profile.
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
 process.stderr.write(`running the job (post-actions: ${postActions})…\n`);
-const before = { cpu: process.cpuUsage(), db: dbPid ? await processCpuMs(dbPid) : null, emulator: await processCpuMs(emulatorProcess.pid)};
+const before = { cpu: process.cpuUsage(), main: await mainThreadCpuMs(), db: dbPid ? await processCpuMs(dbPid) : null, emulator: await processCpuMs(emulatorProcess.pid)};
 commands.reset();
 const started = performance.now();
 const runJob = () => app.runJobNow(job.name, { onProgress: (p) => p.done % 250 === 0 && process.stderr.write(`  ${p.done} messages\n`) });
 let profile: CpuProfile | null = null;
 let run: Awaited<ReturnType<typeof runJob>>;
+let allocations: [string, number][] | null = null;
 if (profileFile) ({ result: run, profile } = await profileWhile(runJob, profileFile));
+else if (heapProfileFile) ({ result: run, topSites: allocations } = await heapProfileWhile(runJob, heapProfileFile));
 else run = await runJob();
 const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);
 const cpu = process.cpuUsage(before.cpu);
+const mainAfter = await mainThreadCpuMs();
+const mainMs = before.main === null || mainAfter === null ? null : mainAfter - before.main;
 const after = { db: dbPid ? await processCpuMs(dbPid) : null, emulator: await processCpuMs(emulatorProcess.pid)};
 const dbOps = commands.total();
 const emulatorStats = await control.stats();
@@ -133,20 +140,25 @@ const result = {
   messagesPerSecond: Number((processed / seconds).toFixed(1)),
   cpuMsPerMessage: {
     connector: perMessage((cpu.user + cpu.system) / 1000, processed),
+    // The connector's main thread; the rest of its CPU is V8's GC helper threads, the rule workers and libuv's pool.
+    connectorMainThread: perMessage(mainMs, processed),
     database: perMessage(before.db === null || after.db === null ? null : after.db - before.db, processed),
     emulator: perMessage(before.emulator === null || after.emulator === null ? null : after.emulator - before.emulator, processed),
   },
-  ...(profile ? { connectorCpuMsPerMessageByStage: costBreakdown(profile, (cpu.user + cpu.system) / 1000 / Math.max(1, processed)) } : {}),
+  // The profile samples the main thread only, so its shares are of the main thread's CPU.
+  ...(profile ? { connectorMainThreadCpuMsPerMessageByStage: costBreakdown(profile, (mainMs ?? (cpu.user + cpu.system) / 1000) / Math.max(1, processed)) } : {}),
+  ...(allocations ? { allocatedKbPerMessageBySite: Object.fromEntries(allocations.map(([site, bytes]) => [site, Math.round(bytes / 1024 / Math.max(1, processed))])) } : {}),
   graphRequestsPerMessage: perMessage(run.graph.requests, processed, 3),
   graphOperationsPerMessage: perMessage(run.graph.operations, processed, 3),
   emulatorSaw: emulatorStats,
   databaseOpsPerMessage: perMessage(dbOps, processed),
   databaseCommands: commands.byName(),
+  databaseCommandsByCollection: commands.byCollection(),
   peakRssMb: { connector: Math.round(peakRss / 1024 / 1024), connectorBeforeRun: Math.round(rssBeforeRun / 1024 / 1024), emulator: await processPeakRssMb(emulatorProcess.pid), database: dbPid ? await processPeakRssMb(dbPid) : null },
   database: process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded (mongo-java-server unless Java is missing)',
   loadAverage: (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' '),
 };
-console.log(`messages ${processed}/${total} in ${result.seconds} s: ${result.messagesPerSecond} msg/s; CPU ms/msg connector ${result.cpuMsPerMessage.connector}, database ${result.cpuMsPerMessage.database}, emulator ${result.cpuMsPerMessage.emulator}; Graph ${result.graphRequestsPerMessage} requests and ${result.graphOperationsPerMessage} operations per message; database ${result.databaseOpsPerMessage ?? 'n/a'} ops per message; peak RSS connector ${result.peakRssMb.connector} MB (${result.database}; load ${result.loadAverage})`);
+console.log(`messages ${processed}/${total} in ${result.seconds} s: ${result.messagesPerSecond} msg/s; CPU ms/msg connector ${result.cpuMsPerMessage.connector} (main thread ${result.cpuMsPerMessage.connectorMainThread}), database ${result.cpuMsPerMessage.database}, emulator ${result.cpuMsPerMessage.emulator}; Graph ${result.graphRequestsPerMessage} requests and ${result.graphOperationsPerMessage} operations per message; database ${result.databaseOpsPerMessage ?? 'n/a'} ops per message; peak RSS connector ${result.peakRssMb.connector} MB (${result.database}; load ${result.loadAverage})`);
 console.log(JSON.stringify(result));
 await store.close();
 await db.drop();

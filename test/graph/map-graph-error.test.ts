@@ -16,6 +16,8 @@ test('Graph errors map to AppError codes by status and Graph code, keeping the G
     [404, 'ErrorItemNotFound', 'GRAPH_NOT_FOUND', /not found/],
     [400, 'ErrorInvalidIdMalformed', 'GRAPH_BAD_REQUEST', /ErrorInvalidIdMalformed/],
     [503, 'ServiceUnavailable', 'GRAPH_UNAVAILABLE', /503/],
+    [500, 'ErrorMimeContentConversionFailed', 'GRAPH_MIME_CONVERSION_FAILED', /cannot convert the message to MIME/],
+    [500, 'InternalServerError', 'GRAPH_UNAVAILABLE', /500/],
     [504, 'GatewayTimeout', 'GRAPH_TIMEOUT', /504/],
     [418, 'Teapot', 'GRAPH_ERROR', /418/],
   ];

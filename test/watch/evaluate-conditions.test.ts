@@ -53,6 +53,17 @@ const credential = (daysLeft: number | null) => ({
   expiresAt: daysLeft === null ? null : new Date(now.getTime() + daysLeft * day + 1000),
 });
 
+const suppressed = (address: string) => ({
+  _id: address, hardBounces: ['n1', 'n2', 'n3'], suppressedAt: ago(day), liftedAt: null, updatedAt: ago(day),
+  lastBounce: { notificationId: 'n3', status: '5.1.10', diagnostic: '550 5.1.10 RESOLVER.ADR.RecipientNotFound', at: ago(day) },
+});
+
+test('a suppressed address\'s alert says why and how to lift it', (t) => {
+  const [condition] = evaluateOtherConditions(facts({ suppressedRecipients: [suppressed('ann@fabrikam.example')] }), rules());
+  t.regex(condition?.summary ?? '', /ann@fabrikam\.example are suppressed after 3 hard bounces \(last: 5\.1\.10 550 5\.1\.10 RESOLVER/);
+  t.regex(condition?.hint ?? '', /mailroom notifications unsuppress ann@fabrikam\.example/);
+});
+
 const otherTable: [string, Partial<WatchFacts>, ReturnType<typeof rules>, string[]][] = [
   ['secret with 31 days left', { credentials: [credential(31)] }, rules(), []],
   ['secret within 30 days', { credentials: [credential(29)] }, rules(), ['credential-expiry:main warning']],
@@ -72,6 +83,8 @@ const otherTable: [string, Partial<WatchFacts>, ReturnType<typeof rules>, string
   ['a kept push subscription', { push: [pushState('active')] }, rules(), []],
   ['push not used', { push: [pushState('off')] }, rules(), []],
   ['push rule switched off', { push: [pushState('failing')] }, rules({ rules: { pushSubscriptions: { enabled: false } } }), []],
+  ['an address suppressed after hard bounces needs a person', { suppressedRecipients: [suppressed('ann@fabrikam.example')] }, rules(), ['recipient-suppressed:ann@fabrikam.example warning']],
+  ['suppressed-recipients rule switched off', { suppressedRecipients: [suppressed('ann@fabrikam.example')] }, rules({ rules: { suppressedRecipients: { enabled: false } } }), []],
 ];
 
 for (const [name, over, r, expected] of otherTable) {

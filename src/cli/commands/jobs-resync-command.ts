@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../../core/index.ts';
-import { createDeltaStateStore } from '../../mail/connector/index.ts';
+import { createDeltaStateStore, readMailBacklog } from '../../mail/connector/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
 
 /**
@@ -19,9 +19,12 @@ export function registerJobsResyncCommand(program: Command, deps: CliDeps): void
       const job = app.findJob(name);
       if (job.type !== 'mail') throw new AppError('USAGE', `job ${name} is a ${job.type} job; \`jobs resync\` is for mail jobs (calendar jobs: \`mailroom calendar resync\`)`);
       const positions = await createDeltaStateStore(app.store).requestResync(name, app.clock());
-      if (options.json) return void deps.stdout(`${JSON.stringify({ job: name, positions })}\n`);
+      // The first run is kept: a resync skips the same backlog again (README, "First connection to a full mailbox").
+      const cutoff = (await readMailBacklog(app.store, job))?.cutoff ?? null;
+      if (options.json) return void deps.stdout(`${JSON.stringify({ job: name, positions, backlogBefore: cutoff })}\n`);
       deps.stdout(positions > 0
         ? `the next run of ${name} reads ${job.folder} in full (no mail is processed twice); run it now with \`mailroom jobs run ${name}\`\n`
         : `${name} has no saved position yet: its next run reads ${job.folder} in full anyway\n`);
+      if (cutoff) deps.stdout(`mail received before ${cutoff.toISOString()} stays skipped as backlog (to import older mail: backlog "import" with an earlier \`since\`, then resync)\n`);
     });
 }

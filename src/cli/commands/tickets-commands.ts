@@ -83,7 +83,7 @@ export function registerTicketsCommands(program: Command, deps: CliDeps): void {
       if (ticket.source) deps.stdout(`from ${ticket.source.mailbox} (job ${ticket.source.job}), message ${ticket.source.internetMessageId ?? ticket.source.graphId ?? '-'}\n`);
       deps.stdout(`\n${ticket.description}\n`);
       for (const a of ticket.attachments) deps.stdout(`  attachment: ${a.filename} (${a.contentType}, ${a.size} bytes${a.inline ? ', inline' : ''}${a.skipped ? `, not stored: ${a.skipped}` : ''})\n`);
-      for (const c of comments) deps.stdout(`\n--- ${formatWhen(c.createdAt)} ${c.author?.address ?? ''}\n${c.body}\n`);
+      for (const c of comments) deps.stdout(`\n--- ${formatWhen(c.createdAt)} ${c.author?.address ?? ''}${c.internal ? ' (internal note)' : ''}\n${c.body}\n`);
     });
 
   tickets

@@ -59,6 +59,7 @@ export function createControlRouter(deps: ControlDependencies): Router<ControlHa
     const received = receivedText === null ? new Date() : new Date(receivedText);
     if (Number.isNaN(received.getTime())) return problem(400, 'BadDate', 'receivedDateTime is not a date.');
     const record = await createMessageRecord({ raw: body, folderId: folder.id, receivedAt: received, isRead: query.get('isRead') === 'true', domain: mailbox.domain });
+    if (query.get('unconvertible') === 'true') record.mimeUnconvertible = true;
     mailbox.addMessage(folder, record);
     return json(201, { id: record.restId, immutableId: record.immutableId, internetMessageId: record.internetMessageId, folderId: folder.id });
   });

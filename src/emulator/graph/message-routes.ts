@@ -230,6 +230,10 @@ export function registerMessageRoutes(router: Router<RouteMeta>): void {
     router.add('DELETE', prefix, write(deleteMessage));
     router.add('GET', `${prefix}/$value`, read((ctx) => {
       const record = findMessage(ctx, ctx.params.id ?? '');
+      // Exchange cannot make MIME of some items (rights-protected / IRM, opaque-signed or encrypted S/MIME under app-only
+      // access): the same 500 on every attempt, while a GET of the item's properties works (README, "Mail Graph cannot
+      // convert"). Inside a $batch the item gets the same status and body.
+      if (record.mimeUnconvertible === true) throw new GraphError(500, 'ErrorMimeContentConversionFailed', 'MIME content conversion failed.');
       // $value is the MIME stream as text/plain, not JSON (https://learn.microsoft.com/en-us/graph/api/message-get, example 4).
       return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: record.raw };
     }));

@@ -2,6 +2,7 @@ import { empty, json, type EmulatorResponse } from '../http/emulator-types.ts';
 import { GraphError } from '../http/graph-error.ts';
 import type { Router } from '../http/router.ts';
 import { buildMime, newInternetMessageId, type MimeMessage } from '../state/build-mime.ts';
+import { buildNdr } from '../state/build-ndr.ts';
 import type { Mailbox, MailFolder } from '../state/mailbox.ts';
 import { createMessageRecord, type MessageRecord, type Recipient } from '../state/message-record.ts';
 import type { TenantState } from '../state/tenant-state.ts';
@@ -46,7 +47,7 @@ async function dispatch(ctx: OperationContext, mime: MimeMessage, saveToSentItem
     attachments: mime.attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.content.length, isInline: a.isInline })),
     savedToSentItems: saveToSentItems,
   });
-  await deliverInternally(ctx.env.state(), buildMime({ ...mime, bcc: [] }), [...mime.to, ...mime.cc, ...mime.bcc]);
+  await deliverInternally(ctx.env.state(), mailbox, buildMime({ ...mime, bcc: [] }), [...mime.to, ...mime.cc, ...mime.bcc]);
 }
 
 /** Sends a MIME message as it is (sendMail in MIME mode, or a draft created from MIME). */
@@ -59,7 +60,7 @@ async function dispatchRaw(ctx: OperationContext, raw: Buffer, record: MessageRe
     bcc: record.bccRecipients, replyTo: record.replyTo, subject: record.subject, body: record.body, headers: record.headers,
     attachments: record.attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.size, isInline: a.isInline })), savedToSentItems: true,
   });
-  await deliverInternally(ctx.env.state(), raw, [...record.toRecipients, ...record.ccRecipients, ...record.bccRecipients]);
+  await deliverInternally(ctx.env.state(), mailbox, raw, [...record.toRecipients, ...record.ccRecipients, ...record.bccRecipients]);
 }
 
 /** A base64 MIME body (Content-Type text/plain), as sendMail and create message take it. */
@@ -74,11 +75,21 @@ function mimeBody(ctx: OperationContext): Buffer | undefined {
 const noRecipients = (): GraphError =>
   new GraphError(400, 'ErrorInvalidRecipients', "At least one recipient is not valid., A message can't be sent because it contains no recipients.");
 
-/** Exchange delivers mail between mailboxes of the same tenant; recipients outside it only show up in the sent log. */
-async function deliverInternally(state: TenantState, raw: Buffer, recipients: Recipient[]): Promise<void> {
+/**
+ * Exchange delivers mail between mailboxes of the same tenant; recipients outside it only show up in the sent log. An
+ * address in one of the tenant's own domains that names nobody bounces: the sender gets Exchange's NDR (5.1.10).
+ */
+async function deliverInternally(state: TenantState, sender: Mailbox, raw: Buffer, recipients: Recipient[]): Promise<void> {
   const seen = new Set<string>();
   for (const recipient of recipients) {
-    const target = state.find(recipient.emailAddress.address);
+    const address = recipient.emailAddress.address.toLowerCase();
+    const target = state.find(address);
+    if (target === undefined && state.matchesTenant(address.split('@')[1] ?? '') && !seen.has(address)) {
+      seen.add(address);
+      const ndr = buildNdr({ sender: sender.upn, recipient: address, original: raw, date: new Date() });
+      sender.addMessage(sender.folderOf('inbox'), await createMessageRecord({ raw: ndr, folderId: '', receivedAt: new Date(), domain: sender.domain }));
+      continue;
+    }
     if (target?.mailbox === undefined || seen.has(target.upn)) continue;
     seen.add(target.upn);
     const record = await createMessageRecord({ raw, folderId: '', receivedAt: new Date(), domain: target.mailbox.domain });

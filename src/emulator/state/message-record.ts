@@ -35,6 +35,8 @@ export interface MessageRecord {
   conversationIndex: string;
   sentDateTime: string;
   receivedDateTime: string;
+  /** Set by the control API (`unconvertible=true`): `$value` answers 500 ErrorMimeContentConversionFailed, as Exchange does for rights-protected items. */
+  mimeUnconvertible?: boolean;
   createdDateTime: string;
   lastModifiedDateTime: string;
   body: { contentType: 'html' | 'text'; content: string };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/index.ts';
 import type { MailJobConfig } from '../../config/job-config.ts';
-import { createOutbox, type OutboxStatus } from '../../notify/index.ts';
+import { createOutbox, createSuppressionList, type OutboxStatus } from '../../notify/index.ts';
 import type { RouteContext } from '../route-group.ts';
 import { testConnection } from '../test-connection.ts';
 import { canWrite, frameFor, sendPage } from './console-page.ts';
@@ -9,7 +9,7 @@ import { describeConnections } from './describe-connections.ts';
 import { withTicketNumber } from './run-view.ts';
 
 const page = { signInRedirect: true } as const;
-const outboxStatuses: readonly OutboxStatus[] = ['pending', 'sending', 'sent', 'failed', 'suppressed'];
+const outboxStatuses: readonly OutboxStatus[] = ['pending', 'sending', 'sent', 'failed', 'suppressed', 'bounced'];
 
 function mailJob(host: RouteContext['host'], name: string): MailJobConfig {
   const job = host.findJob(name);
@@ -59,7 +59,8 @@ export function registerJobPages(fastify: FastifyInstance, context: RouteContext
   }, async (request, reply) => {
     const status = (request.query.status || '') as OutboxStatus | '';
     const entries = await createOutbox(host.store, host.clock).list({ ...(status ? { status } : {}), limit: 200 });
-    return sendPage(reply, 'notifications', frameFor(request, reply, 'Notifications', 'notifications'), { entries, statuses: outboxStatuses, status });
+    const suppressed = await createSuppressionList(host.store, host.clock).list();
+    return sendPage(reply, 'notifications', frameFor(request, reply, 'Notifications', 'notifications'), { entries, statuses: outboxStatuses, status, suppressed });
   });
 
   fastify.get('/console/connections', { config: { access: 'jobs:read', ...page } }, async (request, reply) => {

@@ -78,6 +78,7 @@ export const jobRunItemSchema = {
     rule: { type: ['string', 'null'] },
     action: { type: 'string' },
     target: { type: 'string', description: 'What the item produced or touched: a ticket number (#1042), an object key…' },
+    mails: { type: 'integer', description: 'A line that stands for several mails (outcome skipped: backlog left in the mailbox on the first connection, one line per delta page): how many.' },
     error: { type: 'object', additionalProperties: true, required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
   },
 } as const;

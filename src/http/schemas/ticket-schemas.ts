@@ -58,7 +58,7 @@ export const commentSchema = {
   $id: 'Comment',
   type: 'object',
   additionalProperties: false,
-  required: ['key', 'ticketNumber', 'author', 'body', 'source', 'attachments', 'createdAt'],
+  required: ['key', 'ticketNumber', 'author', 'body', 'source', 'attachments', 'internal', 'createdAt'],
   properties: {
     key: { type: 'string', description: 'Stable id of the comment.' },
     ticketNumber: { type: 'integer' },
@@ -66,6 +66,7 @@ export const commentSchema = {
     body: { type: 'string' },
     source: sourceSchema,
     attachments: { type: 'array', items: { $ref: 'Attachment#' } },
+    internal: { type: 'boolean', description: 'An internal note for agents (a bounced notification): never show or mail it to the requester.' },
     createdAt: dateTime,
   },
 } as const;
@@ -111,7 +112,7 @@ export function ticketJson(t: Ticket): Record<string, unknown> {
 }
 
 export function commentJson(c: TicketComment): Record<string, unknown> {
-  return { key: c.key, ticketNumber: c.ticketNumber, author: c.author, body: c.body, source: sourceJson(c.source), attachments: c.attachments.map(attachmentJson), createdAt: c.createdAt };
+  return { key: c.key, ticketNumber: c.ticketNumber, author: c.author, body: c.body, source: sourceJson(c.source), attachments: c.attachments.map(attachmentJson), internal: c.internal === true, createdAt: c.createdAt };
 }
 
 export function objectJson(o: StoredObject): Record<string, unknown> {

@@ -1,7 +1,8 @@
 import { AppError } from '../../core/index.ts';
 import type { RuleDecision } from '../../rules/index.ts';
-import { pickThread, type AttachmentRef, type ChangeSet, type MailChange, type MailSource, type PlannedChange, type ThreadSnapshot, type ThreadTarget, type Ticket } from '../../tickets/index.ts';
+import { pickThread, type SentNotificationRef, type AttachmentRef, type ChangeSet, type MailChange, type MailSource, type PlannedChange, type ThreadSnapshot, type ThreadTarget, type Ticket } from '../../tickets/index.ts';
 import type { Message } from '../parse/index.ts';
+import { planBounce } from './plan-bounce.ts';
 import { asDate, asPerson, asPriority, asString, extraFields } from './read-rule-fields.ts';
 
 export interface PlanInput {
@@ -19,6 +20,8 @@ export interface PlanInput {
   attachmentMaxBytes: number;
   /** Set when the whole mail is over the size limit: every attachment is listed as skipped for this reason. */
   skipAttachments?: string;
+  /** For a delivery report: the notification of ours it reports on (looked up by the connector). It wins over the rules. */
+  sentNotification?: SentNotificationRef;
 }
 
 const standardTicketFields = new Set(['requester', 'subject', 'description', 'priority', 'assignee', 'group', 'dueAt']);
@@ -65,7 +68,7 @@ export function planChanges(inputs: readonly PlanInput[], existing: ReadonlyMap<
     const change = planOne(input, existing, threads, refs);
     if (change.kind === 'ticket') threads = threads.with(messageId, { createdBy: index });
     if (change.kind === 'comment') threads = threads.with(messageId, change.target);
-    const keepsRaw = change.kind === 'ticket' || change.kind === 'comment' || change.kind === 'object';
+    const keepsRaw = change.kind === 'ticket' || change.kind === 'comment' || change.kind === 'object' || (change.kind === 'bounce' && change.note !== null);
     const { raw } = input;
     const rawFile = !keepsRaw ? null
       : files.push('fileId' in raw ? { fileId: raw.fileId } : { bytes: raw.bytes, meta: { filename: raw.filename, contentType: 'message/rfc822', kind: 'mime' }, ...(raw.checksum ? { checksum: raw.checksum } : {}) }) - 1;
@@ -78,6 +81,8 @@ function planOne(input: PlanInput, existing: ReadonlyMap<number, Ticket>, thread
   const { decision, message, key } = input;
   const fields = decision.fields;
   const source = { ...input.source, rawMimeFileId: null };
+  const bounce = input.sentNotification ? planBounce(key, message, input.source, input.sentNotification) : null;
+  if (bounce) return bounce;
   if (decision.action === 'ignore') return { kind: 'none', action: 'ignored' };
   if (decision.action === 'none') return { kind: 'none', action: 'none' };
 

@@ -8,7 +8,8 @@ import type { AppError } from '../../core/index.ts';
 export function isMessageFailure(error: AppError): boolean {
   if (error.code.startsWith('STORE_') && error.code !== 'STORE_DUPLICATE_KEY') return false;
   if (error.code === 'JOB_ABORTED') return false;
-  if (error.code.startsWith('GRAPH_') && error.code !== 'GRAPH_NOT_FOUND' && error.code !== 'GRAPH_BAD_REQUEST') return false;
+  // A mail Graph cannot convert to MIME is that mail's own problem, never the run's (it must not block the folder).
+  if (error.code.startsWith('GRAPH_') && error.code !== 'GRAPH_NOT_FOUND' && error.code !== 'GRAPH_BAD_REQUEST' && error.code !== 'GRAPH_MIME_CONVERSION_FAILED') return false;
   if (error.code.startsWith('AUTH_')) return false;
   return true;
 }

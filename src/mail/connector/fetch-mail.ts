@@ -1,6 +1,7 @@
 import { AppError, isAppError, toAppError } from '../../core/index.ts';
 import { batchBodyBytes, maxBatchSize, messageByIdRequest, messageValueRequest, readMessageSize } from '../../graph/index.ts';
 import { isMessageFailure } from './classify-failure.ts';
+import { fetchUnconvertible, type Unconvertible } from './fetch-unconvertible.ts';
 import type { MailFailure, MailRun, WorkItem } from './mail-run.ts';
 import { readStoredMime, storeMimeStream, type StoredMime } from './stored-mime.ts';
 
@@ -9,7 +10,8 @@ export type Fetched =
   /** A mail fetched alone: streamed into the file store, never held whole. */
   | { kind: 'stored'; stored: StoredMime }
   | { kind: 'gone' }
-  | { kind: 'failed'; failure: MailFailure };
+  | { kind: 'failed'; failure: MailFailure }
+  | Unconvertible;
 
 /** A streamed MIME download waits this long for each next piece before it counts as stalled. */
 const streamIdleTimeoutMs = 60_000;
@@ -115,6 +117,7 @@ export async function fetchOne(run: MailRun, work: WorkItem): Promise<Fetched> {
     body = await run.graph.getStream(url, { ...(headers ? { headers } : {}), signal: run.ctx.signal, timeoutMs: streamIdleTimeoutMs });
   } catch (error) {
     if (isAppError(error, 'GRAPH_NOT_FOUND')) return goneOrFailed(run, work, error);
+    if (isAppError(error, 'GRAPH_MIME_CONVERSION_FAILED')) return fetchUnconvertible(run, work, error);
     return asFailure(work.key, error);
   }
   try {
@@ -137,6 +140,7 @@ export async function fetchBatched(run: MailRun, items: readonly WorkItem[]): Pr
   for (const [i, response] of responses.entries()) {
     const work = viaGraph[i]!;
     if (response.error && isAppError(response.error, 'GRAPH_NOT_FOUND')) out.set(work.key, await goneOrFailed(run, work, response.error));
+    else if (response.error && isAppError(response.error, 'GRAPH_MIME_CONVERSION_FAILED')) out.set(work.key, await fetchUnconvertible(run, work, response.error));
     else if (response.error) out.set(work.key, asFailure(work.key, response.error));
     else if (response.status >= 400) out.set(work.key, asFailure(work.key, new AppError('GRAPH_ERROR', `fetching the message failed with ${response.status}`)));
     else out.set(work.key, { kind: 'raw', bytes: batchBodyBytes(response) });

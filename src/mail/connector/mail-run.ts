@@ -4,12 +4,16 @@ import type { GraphClient } from '../../graph/index.ts';
 import type { JobHandlerContext } from '../../jobs/index.ts';
 import type { CompiledRuleSet, PostActions } from '../../rules/index.ts';
 import type { Store } from '../../store/index.ts';
-import type { ThreadIndex, TicketStore } from '../../tickets/index.ts';
+import type { NotificationBounces, ThreadIndex, TicketStore } from '../../tickets/index.ts';
 import type { DeltaMessage } from './delta-item.ts';
+import type { MailBacklog } from './mail-backlog.ts';
 import type { LedgerEntry, LedgerIdentity, MessageLedger } from './message-ledger.ts';
 
-/** The outcomes a mail can end a run with; `seen` is always their sum. */
-export type MailOutcome = 'created' | 'updated' | 'ignored' | 'duplicate' | 'failed' | 'quarantined' | 'gone' | 'deferred';
+/**
+ * The outcomes a mail can end a run with; `seen` is always their sum. `skipped`: backlog left in the mailbox
+ * untouched on the first connection (mail-backlog.ts), recorded as one line per delta page with its `mails` count.
+ */
+export type MailOutcome = 'created' | 'updated' | 'ignored' | 'duplicate' | 'failed' | 'quarantined' | 'gone' | 'deferred' | 'skipped';
 
 /** A mail the run works on: from the delta round, or from the ledger (an earlier run left it unfinished). */
 export interface WorkItem {
@@ -21,6 +25,8 @@ export interface WorkItem {
   pending?: boolean;
   /** An earlier run died while this mail was in flight with others: it is processed on its own. */
   suspect?: boolean;
+  /** Found in the folder on the job's first connection and imported (`backlog: "import"`): its ticket is never acknowledged. */
+  backlog?: boolean;
 }
 
 /** One shape for a mail that failed on its own, whatever the step. */
@@ -54,11 +60,16 @@ export interface MailRunDeps {
   job: MailJobConfig;
   ctx: JobHandlerContext;
   folderId(path: string): Promise<string>;
+  /** Where delivery reports for our notifications are matched and recorded (notify's outbox); absent: they follow the rules. */
+  bounces?: NotificationBounces;
 }
 
 /** The state of one run: its dependencies and the count of mail handled so far (for the per-run cap). */
 export interface MailRun extends MailRunDeps {
   handled: number;
+  /** How mail found on the job's first connection is sorted, and what this run did with it so far. */
+  backlog: MailBacklog;
+  backlogSeen: { skipped: number; imported: number; pages: number };
 }
 
 export function identityOf(run: MailRunDeps, work: WorkItem): LedgerIdentity {
@@ -67,6 +78,7 @@ export function identityOf(run: MailRunDeps, work: WorkItem): LedgerIdentity {
     internetMessageId: work.item.internetMessageId ?? work.entry?.internetMessageId ?? null,
     subject: work.item.subject ?? work.entry?.subject ?? '',
     sender: work.item.from?.emailAddress?.address ?? work.entry?.sender ?? null,
+    ...(work.backlog || work.entry?.backlog ? { backlog: true } : {}),
   };
 }
 
@@ -83,7 +95,7 @@ export function recordOutcome(run: MailRun, work: WorkItem, line: OutcomeLine): 
 
 /** The counter an applied change counts under. */
 export function outcomeOfAction(action: string): MailOutcome {
-  if (action === 'added-comment') return 'updated';
+  if (action === 'added-comment' || action === 'recorded-bounce') return 'updated';
   if (action === 'created-ticket' || action === 'created-object') return 'created';
   if (action === 'duplicate') return 'duplicate';
   return 'ignored';

@@ -18,6 +18,8 @@ export interface LedgerIdentity {
   internetMessageId: string | null;
   subject: string;
   sender?: string | null;
+  /** Backlog of the job's first connection, imported: kept so a retry on a later run is still never acknowledged. */
+  backlog?: boolean;
 }
 
 export interface LedgerOutcome {
@@ -81,6 +83,7 @@ export function createMessageLedger(store: Store): MessageLedger {
   const ledger = store.collection<LedgerEntry>(collectionNames.mailLedger);
   const identity = (entry: LedgerIdentity) => ({
     job: entry.job, mailbox: entry.mailbox, graphId: entry.graphId, internetMessageId: entry.internetMessageId, subject: entry.subject, sender: entry.sender ?? null,
+    ...(entry.backlog ? { backlog: true } : {}),
   });
   const fresh = { attempts: 0, lastError: null, outcome: null, postActions: null };
   return {

@@ -4,7 +4,7 @@ import { messageDeltaRequest, messageSizeExpand, type GraphClient } from '../../
 import type { JobHandlerContext, JobHandlerResult } from '../../jobs/index.ts';
 import { loadRuleSet } from '../../rules/index.ts';
 import type { Store } from '../../store/index.ts';
-import { createThreadIndex, type TicketStore } from '../../tickets/index.ts';
+import { createThreadIndex, type NotificationBounces, type TicketStore } from '../../tickets/index.ts';
 import { byReceived, deltaSelect, type DeltaMessage } from './delta-item.ts';
 import { createDeltaStateStore, type DeltaState } from './delta-state.ts';
 import { createFolderCache } from './folder-cache.ts';
@@ -13,6 +13,8 @@ import type { MailRun, WorkItem } from './mail-run.ts';
 import { createMessageLedger } from './message-ledger.ts';
 import { resolveSourceFolder, sourceFolder, type SourceFolder } from './source-folder.ts';
 import { workThrough } from './work-through.ts';
+import { loadMailBacklog } from './mail-backlog.ts';
+import { noteBacklog, recordBacklog } from './record-backlog.ts';
 
 export interface MailJobDeps {
   store: Store;
@@ -22,6 +24,8 @@ export interface MailJobDeps {
   clock: Clock;
   /** The project folder: rule sets are read from its rules/. */
   root: string;
+  /** Delivery reports for our notifications are recorded here (src/notify's outbox, wired by src/app.ts). */
+  bounces?: NotificationBounces;
 }
 
 const PAGE_SIZE = 100;
@@ -33,13 +37,17 @@ export async function runMailJob(deps: MailJobDeps, job: MailJobConfig, ctx: Job
   const run: MailRun = {
     store, tickets: deps.tickets, threads: createThreadIndex(store), graph, clock: deps.clock, ledger: createMessageLedger(store), job, ctx, folderId,
     ruleSet: await loadRuleSet(`rules/${job.rules}.json`, { cwd: deps.root }),
+    ...(deps.bounces ? { bounces: deps.bounces } : {}),
     handled: 0,
+    backlog: await loadMailBacklog(store, job, deps.clock()),
+    backlogSeen: { skipped: 0, imported: 0, pages: 0 },
   };
   if (!(await retryUnfinished(run))) return {};
   const states = createDeltaStateStore(store);
   const source = await sourceFolder(run, states);
   try {
     await readFolder(run, source);
+    noteBacklog(run);
   } catch (error) {
     // A remembered id whose folder was deleted: look the path up again, and read the folder it names now.
     if (source.checkedAt || !isAppError(error, 'GRAPH_NOT_FOUND')) throw error;
@@ -47,6 +55,7 @@ export async function runMailJob(deps: MailJobDeps, job: MailJobConfig, ctx: Job
     if (fresh.id === source.id) throw error;
     ctx.run.note(`the folder ${job.folder} has a new id; it is read from the start (no mail is processed twice)`);
     await readFolder(run, fresh);
+    noteBacklog(run);
   }
   return {};
 }
@@ -60,6 +69,7 @@ async function retryUnfinished(run: MailRun): Promise<boolean> {
     key: entry._id, entry,
     item: { id: entry.graphId, internetMessageId: entry.internetMessageId, subject: entry.subject, hasAttachments: true },
     ...(entry.status === 'applied' ? { pending: true } : {}),
+    ...(entry.backlog ? { backlog: true } : {}),
   })));
 }
 
@@ -68,15 +78,15 @@ async function retryUnfinished(run: MailRun): Promise<boolean> {
  * left alone and not seen again. Mail an earlier version keyed by Message-ID keeps that key, so nothing is
  * processed twice after an upgrade.
  */
-async function selectWork(run: MailRun, items: readonly DeltaMessage[]): Promise<WorkItem[]> {
-  const since = run.job.since ? Date.parse(run.job.since) : null;
+async function selectWork(run: MailRun, items: readonly DeltaMessage[]): Promise<{ work: WorkItem[]; backlog: DeltaMessage[] }> {
   const mailbox = run.job.mailbox;
   const candidates = items
-    .filter((item) => since === null || !item.receivedDateTime || Date.parse(item.receivedDateTime) >= since)
+    .slice()
     .sort(byReceived)
     .map((item) => ({ item, key: ledgerKey(mailbox, item.id), legacy: legacyLedgerKey(mailbox, item.internetMessageId, item.id) }));
   const known = await run.ledger.getMany(candidates.flatMap((c) => [c.key, c.legacy]));
   const work: WorkItem[] = [];
+  const backlog: DeltaMessage[] = [];
   let skipped = 0;
   for (const candidate of candidates) {
     // A legacy entry is this mail's only when it names this mail's Graph id; else another mail had the Message-ID.
@@ -88,10 +98,17 @@ async function selectWork(run: MailRun, items: readonly DeltaMessage[]): Promise
     }
     // Failed, applied and in-flight mail was handled by step 1 of this run already.
     if (entry && (entry.status === 'failed' || entry.status === 'applied' || entry.status === 'inflight')) continue;
-    work.push({ key: entry?._id ?? candidate.key, item: candidate.item, ...(entry ? { entry } : {}) });
+    // Only mail the ledger does not know is sorted as backlog: a deferred one keeps going where it was.
+    const kind = run.backlog.classify(candidate.item.receivedDateTime);
+    if (kind === 'skip' && !entry) {
+      backlog.push(candidate.item);
+      continue;
+    }
+    const isBacklog = kind === 'backlog' || entry?.backlog === true;
+    work.push({ key: entry?._id ?? candidate.key, item: candidate.item, ...(entry ? { entry } : {}), ...(isBacklog ? { backlog: true } : {}) });
   }
   if (skipped > 0) run.ctx.run.note(`${skipped} message(s) reported again by Graph were processed earlier and left alone`);
-  return work;
+  return { work, backlog };
 }
 
 /** Why a saved position is dropped instead of followed; null when it can be used. */
@@ -139,14 +156,18 @@ async function readFolder(run: MailRun, source: SourceFolder): Promise<void> {
     state = null;
   }
   for (let resynced = false; ; resynced = true) {
+    await run.backlog.beginRound(state ? state.kind : 'start');
     try {
       for await (const page of graph.deltaPages<DeltaMessage>(state?.link ?? initial.url, { headers: initial.headers, signal: ctx.signal })) {
-        if (!(await workThrough(run, await selectWork(run, page.items)))) {
+        const { work, backlog } = await selectWork(run, page.items);
+        recordBacklog(run, backlog, work);
+        if (!(await workThrough(run, work))) {
           ctx.run.note(`stopped at the limit of ${job.limits.messagesPerRun} messages per run; the rest follows on the next run`);
           return;
         }
         const link = page.deltaLink ?? page.nextLink;
         if (link) await deltaState.save(job.name, folder, link, page.deltaLink ? 'delta' : 'next', run.clock(), { path: job.folder, checkedAt: source.checkedAt });
+        if (page.deltaLink) await run.backlog.endRound();
       }
       return;
     } catch (error) {

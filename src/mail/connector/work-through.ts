@@ -93,7 +93,7 @@ async function handleGroup(run: MailRun, group: readonly WorkItem[]): Promise<vo
         await processChunk(run, [{ work: w, stored: result.stored }]);
         continue;
       }
-      chunk.push({ work: w, raw: result.bytes });
+      chunk.push({ work: w, raw: result.bytes, ...(result.kind === 'unreadable' ? { unreadable: result.message } : {}) });
       bytes += result.bytes.byteLength;
       if (bytes >= chunkBytes) {
         await processChunk(run, chunk);

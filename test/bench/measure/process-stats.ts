@@ -5,8 +5,20 @@ const ticksPerSecond = 100;
 
 /** CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat; null when it cannot be read. */
 export async function processCpuMs(pid: number): Promise<number | null> {
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time (ms) of this process's main thread so far (its task id is the process id): process.cpuUsage() minus this
+ * is what the other threads used (V8's garbage-collection helpers, the rule workers, libuv's pool).
+ */
+export async function mainThreadCpuMs(): Promise<number | null> {
+  return statCpuMs(`/proc/${process.pid}/task/${process.pid}/stat`);
+}
+
+async function statCpuMs(file: string): Promise<number | null> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const stat = await readFile(file, 'utf8');
     // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;

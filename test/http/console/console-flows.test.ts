@@ -2,6 +2,7 @@ import test from 'ava';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSuppressionList } from '../../../src/notify/index.ts';
 import { buildMime } from '../../helpers/build-mime.ts';
 import { supportMailbox } from '../../helpers/mail-world.ts';
 import { saveScreenshot, seriousAccessibilityViolations } from '../../helpers/launch-browser.ts';
@@ -76,6 +77,13 @@ test('assigning a ticket in the console sends the assignment notification (the n
   await saveScreenshot(page, 'notifications-1280');
   const mails = await cw.world.control.sent(supportMailbox);
   t.is(mails.filter((m) => JSON.stringify(m.to).includes('bob@contoso.example')).length, 1, 'the assignment mail went out once');
+
+  // An address suppressed after hard bounces is listed under the outbox, with what to do.
+  await createSuppressionList(cw.app.store, cw.app.clock).recordHardBounce('dana@fabrikam.example', { notificationId: 'n1', status: '5.1.10', diagnostic: '550 5.1.10 RESOLVER.ADR.RecipientNotFound', at: new Date() }, 1);
+  await page.goto(`${cw.url}/console/notifications`);
+  const row = page.getByRole('region', { name: 'Suppressed addresses' }).locator('tbody tr');
+  t.regex((await row.textContent()) ?? '', /dana@fabrikam\.example\s*1\s*5\.1\.10 550 5\.1\.10 RESOLVER/);
+  t.deepEqual(await seriousAccessibilityViolations(page), []);
 });
 
 test('a connection with a wrong secret: the test button shows the failing token check with its fix', async (t) => {

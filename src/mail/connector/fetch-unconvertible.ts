@@ -1,0 +1,97 @@
+import { isAppError, toAppError, type AppError } from '../../core/index.ts';
+import { messageByIdRequest, messageValueRequest } from '../../graph/index.ts';
+import { buildUnreadableMessage, type Message } from '../parse/index.ts';
+import { isMessageFailure } from './classify-failure.ts';
+import type { MailRun, WorkItem } from './mail-run.ts';
+
+/** What a mail Graph cannot convert to MIME is processed from: its Graph properties, and a stand-in of them as the stored original. */
+export interface Unconvertible {
+  kind: 'unreadable';
+  message: Message;
+  /** A stand-in message with the properties: stored in place of the MIME, and what the duplicate check digests. */
+  bytes: Uint8Array;
+}
+
+type Outcome = Unconvertible | { kind: 'raw'; bytes: Uint8Array } | { kind: 'gone' } | { kind: 'failed'; failure: { key: string; error: AppError; stage: 'fetch' } };
+
+interface GraphMessageProperties {
+  id: string;
+  subject?: string | null;
+  from?: { emailAddress?: { address?: string; name?: string } } | null;
+  receivedDateTime?: string | null;
+  sentDateTime?: string | null;
+  internetMessageId?: string | null;
+  conversationId?: string | null;
+}
+
+const select = ['id', 'subject', 'from', 'receivedDateTime', 'sentDateTime', 'internetMessageId', 'conversationId'];
+
+function failedOrThrow(key: string, error: unknown): Outcome {
+  const appError = toAppError(error);
+  if (!isMessageFailure(appError)) throw appError;
+  return { kind: 'failed', failure: { key, error: appError, stage: 'fetch' } };
+}
+
+/**
+ * `$value` answered ErrorMimeContentConversionFailed (GRAPH_MIME_CONVERSION_FAILED). Graph gives the same answer on
+ * every attempt for such items (rights-protected, opaque-signed or encrypted S/MIME; seen in the wild, e.g.
+ * https://github.com/LogicLabs-OU/OpenArchiver/issues/487), so retrying with backoff only costs time; but a one-off
+ * must not turn a readable mail into an unreadable ticket: the item's properties are read, then `$value` is asked
+ * once more, and only a second refusal makes it unreadable. The mail then goes through the rules like any other,
+ * marked rights-protected, so the rule set decides (a ticket that says it could not be read, or set aside).
+ */
+export async function fetchUnconvertible(run: MailRun, work: WorkItem, refusal: AppError): Promise<Outcome> {
+  const { mailbox } = run.job;
+  let properties: GraphMessageProperties;
+  try {
+    properties = await run.graph.get<GraphMessageProperties>(messageByIdRequest({ mailbox, messageId: work.item.id, select }).url, { headers: { Prefer: 'IdType="ImmutableId"' }, signal: run.ctx.signal });
+  } catch (error) {
+    if (isAppError(error, 'GRAPH_NOT_FOUND')) return { kind: 'gone' };
+    return failedOrThrow(work.key, error);
+  }
+  const { url, headers } = messageValueRequest({ mailbox, messageId: work.item.id });
+  try {
+    return { kind: 'raw', bytes: await run.graph.getBytes(url, { ...(headers ? { headers } : {}), signal: run.ctx.signal }) };
+  } catch (error) {
+    if (!isAppError(error, 'GRAPH_MIME_CONVERSION_FAILED')) return failedOrThrow(work.key, error);
+  }
+  const reason = `Graph could not convert the message to MIME (${String(refusal.details.graphCode ?? refusal.code)})`;
+  const address = properties.from?.emailAddress?.address;
+  const message = buildUnreadableMessage({
+    graphId: work.item.id, conversationId: properties.conversationId ?? null, internetMessageId: properties.internetMessageId ?? null,
+    from: address ? { address, name: properties.from?.emailAddress?.name ?? '' } : null,
+    subject: properties.subject ?? '', date: properties.sentDateTime ?? properties.receivedDateTime ?? null, reason,
+  });
+  return { kind: 'unreadable', message, bytes: new TextEncoder().encode(standInMime(properties, reason)) };
+}
+
+/** A header value as RFC 2047 when it is not plain ASCII; line breaks never reach the header. */
+function headerText(value: string): string {
+  const flat = value.replace(/[\r\n]+/g, ' ');
+  return /^[\x20-\x7e]*$/.test(flat) ? flat : `=?UTF-8?B?${Buffer.from(flat, 'utf8').toString('base64')}?=`;
+}
+
+/**
+ * What is stored in place of the MIME (the ticket's original, a quarantine's copy): a small message with the
+ * properties Graph gave and a text that says why, so a download opens in any mail program and says what happened.
+ * Id and arrival time are left out, so the same mail delivered twice digests alike (a true duplicate).
+ */
+function standInMime(properties: GraphMessageProperties, reason: string): string {
+  const address = properties.from?.emailAddress?.address?.replace(/[\r\n<>]/g, '') ?? '';
+  const name = properties.from?.emailAddress?.name ?? '';
+  const date = Date.parse(properties.sentDateTime ?? '');
+  const messageId = properties.internetMessageId?.replace(/[\r\n]/g, '');
+  return [
+    ...(address ? [`From: ${name ? `"${headerText(name).replace(/"/g, "'")}" ` : ''}<${address}>`] : []),
+    `Subject: ${headerText(properties.subject ?? '')}`,
+    ...(Number.isNaN(date) ? [] : [`Date: ${new Date(date).toUTCString()}`]),
+    ...(messageId ? [`Message-ID: ${messageId}`] : []),
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    'X-Mailroom-Stand-In: mime-unavailable',
+    '',
+    `${reason}. This is a stand-in with the message's sender, subject and date; open the original in Outlook.`,
+    '',
+  ].join('\r\n');
+}
