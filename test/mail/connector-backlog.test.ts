@@ -100,8 +100,10 @@ test('backlog import: the per-run cap still defers backlog to the next run, and 
   for (const n of ['1', '2', '3']) await deliverAged(world, n, 100);
   const first = await world.run(t);
   t.deepEqual(first.counts, { seen: 3, created: 2, deferred: 1 });
+  t.true(first.notes.some((note) => note.includes('2 mails from before the first run imported as backlog')), first.notes.join('\n'));
   const second = await world.run(t);
   t.is(second.counts.created, 1, JSON.stringify(second.counts));
+  t.true(second.notes.some((note) => note.includes('1 mail from before the first run imported as backlog')), second.notes.join('\n'));
   const tickets = await world.app.tickets.listTickets();
   t.is(tickets.length, 3);
   t.true(tickets.every((x) => x.source?.backlog === true));
