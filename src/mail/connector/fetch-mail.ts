@@ -52,9 +52,10 @@ export function fetchedAlone(work: WorkItem): boolean {
 }
 
 /**
- * The order of fetches for mail in processing order: each unit is one mail fetched alone, or up to 20 (Graph's limit
- * per `$batch`) consecutive mails whose estimated MIME fits `batchBudgetBytes`. Order is kept, so a reply is never
- * processed before the mail it answers.
+ * The fetches for mail in processing order: each unit is one mail fetched alone, or up to 20 (Graph's limit per
+ * `$batch`) mails whose estimated MIME fits `batchBudgetBytes`. A batch goes on past a mail fetched alone (which
+ * streams into the file store and holds no memory), so large mail does not cut the batches short; the caller
+ * processes the mail in its order whichever unit brought it, so a reply is never processed before the mail it answers.
  */
 export function planFetches(work: readonly WorkItem[]): WorkItem[][] {
   const units: WorkItem[][] = [];
@@ -67,7 +68,6 @@ export function planFetches(work: readonly WorkItem[]): WorkItem[][] {
   };
   for (const w of work) {
     if (fetchedAlone(w)) {
-      close();
       units.push([w]);
       continue;
     }
