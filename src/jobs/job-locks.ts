@@ -16,8 +16,6 @@ export interface JobLockDoc {
 export interface HeldJobLock {
   readonly job: string;
   readonly owner: string;
-  /** Names the run the lock is held for, so "running elsewhere" can say which. */
-  attachRun(run: string): Promise<void>;
   /** Extends the lease; false when it was lost (expired and taken by another). */
   refresh(): Promise<boolean>;
   release(): Promise<void>;
@@ -25,7 +23,8 @@ export interface HeldJobLock {
 
 export interface JobLocks {
   /** Takes the job's lease, or returns null while another holder's lease lasts. */
-  acquire(job: string, options: { lifetimeMs: number; worker?: string | null }): Promise<HeldJobLock | null>;
+  /** `run` names the run the lease is taken for, so "running elsewhere" can say which. */
+  acquire(job: string, options: { lifetimeMs: number; worker?: string | null; run?: string | null }): Promise<HeldJobLock | null>;
   /** The live lease of a job, if any. */
   holder(job: string): Promise<JobLockDoc | null>;
 }
@@ -46,7 +45,7 @@ export function createJobLocks(store: Store, clock: Clock): JobLocks {
         await withStoreErrors('take job lock', () =>
           locks.findOneAndUpdate(
             { _id: job, until: { $lte: now } },
-            { $set: { owner, run: null, worker: options.worker ?? null, since: now, until } },
+            { $set: { owner, run: options.run ?? null, worker: options.worker ?? null, since: now, until } },
             { upsert: true },
           ),
         );
@@ -58,7 +57,6 @@ export function createJobLocks(store: Store, clock: Clock): JobLocks {
       return {
         job,
         owner,
-        attachRun: async (run) => void (await withStoreErrors('record job lock run', () => locks.updateOne({ _id: job, owner }, { $set: { run } }))),
         refresh: async () => {
           const result = await withStoreErrors('refresh job lock', () =>
             locks.updateOne({ _id: job, owner }, { $set: { until: new Date(clock().getTime() + options.lifetimeMs) } }),

@@ -30,7 +30,9 @@ export interface ListRunsQuery {
 
 export interface JobResults {
   /** `lockOwner` names the job lease the run holds (runJobWithLock): once that lapses, a run left running shows as interrupted. */
-  start(job: string, type: string, worker?: string | null, extra?: { lockOwner?: string }): Promise<JobRun>;
+  start(job: string, type: string, worker?: string | null, extra?: { lockOwner?: string; id?: string }): Promise<JobRun>;
+  /** An id for a run about to start (`start` with `extra.id`), so its lease can name it from the first write. */
+  newRunId(): string;
   /** Newest first, without their item lines (`get` has those). */
   list(query?: ListRunsQuery): Promise<JobRunSummary[]>;
   get(id: string): Promise<JobRunRecord>;
@@ -107,9 +109,12 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
     }
   }
 
+  const newRunId = (): string => `${clock().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+
   return {
+    newRunId,
     async start(job, type, worker = null, extra = {}) {
-      const id = `${clock().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+      const id = extra.id ?? newRunId();
       const record: StoredRun = {
         _id: id, job, type, worker, startedAt: clock(), endedAt: null, status: 'running',
         counts: {}, graph: { requests: 0, operations: 0 }, itemPages: 0, itemsOmitted: 0, error: null, notes: [],
@@ -123,30 +128,32 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
       let pages = 0;
       const notes: string[] = [];
 
-      const writeOut = async (): Promise<void> => {
+      /** The pending items as one page; the page is written before the run's record counts it, so a page the record names always exists. */
+      const writePage = async (): Promise<void> => {
         const batch = pending;
         pending = [];
         const room = Math.max(0, MAX_ITEMS - stored);
         const kept = batch.slice(0, room);
         omitted += batch.length - kept.length;
-        if (kept.length > 0) {
-          // The page is written before the run's record counts it, so a page the record names always exists.
-          const page = pages;
-          await withStoreErrors('record job progress', () => itemPages.insertOne({ _id: pageId(id, page), run: id, page, items: kept }));
-          pages += 1;
-          stored += kept.length;
-        }
-        await withStoreErrors('record job progress', () =>
-          runs.updateOne({ _id: id }, { $set: { counts: { ...counts }, itemPages: pages, itemsOmitted: omitted, notes: [...notes] } }),
-        );
+        if (kept.length === 0) return;
+        const page = pages;
+        await withStoreErrors('record job progress', () => itemPages.insertOne({ _id: pageId(id, page), run: id, page, items: kept }));
+        pages += 1;
+        stored += kept.length;
       };
-      // One write-out at a time: an automatic flush and an explicit one must not claim the same page.
+      const progress = (): Partial<StoredRun> => ({ counts: { ...counts }, itemPages: pages, itemsOmitted: omitted, notes: [...notes] });
+      const writeOut = async (): Promise<void> => {
+        await writePage();
+        await withStoreErrors('record job progress', () => runs.updateOne({ _id: id }, { $set: progress() }));
+      };
+      // One write-out at a time: an automatic flush and an explicit one (or the end) must not claim the same page.
       let queue: Promise<void> = Promise.resolve();
-      const flush = (): Promise<void> => {
-        const next = queue.then(writeOut);
-        queue = next.catch(() => undefined);
+      const serially = <T>(work: () => Promise<T>): Promise<T> => {
+        const next = queue.then(work);
+        queue = next.then(() => undefined, () => undefined);
         return next;
       };
+      const flush = (): Promise<void> => serially(writeOut);
 
       return {
         id,
@@ -163,14 +170,17 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
         },
         flush,
         async finish(outcome) {
-          await flush();
-          const status = outcome.status ?? (outcome.error ? 'failed' : derivedStatus(counts));
-          await withStoreErrors('record job end', () =>
-            runs.updateOne({ _id: id }, {
-              $set: { status, endedAt: clock(), error: outcome.error ?? null, graph: outcome.graph ?? { requests: 0, operations: 0 }, counts: { ...counts } },
-            }),
-          );
-          const record = await withStoreErrors('read job run', () => runs.findOne({ _id: id }));
+          // The last page, then progress and end in one write that returns the record: an empty poll's end is one
+          // round trip, not a progress write, an end write and a read.
+          const record = await serially(async () => {
+            await writePage();
+            const status = outcome.status ?? (outcome.error ? 'failed' : derivedStatus(counts));
+            return withStoreErrors('record job end', () =>
+              runs.findOneAndUpdate({ _id: id }, {
+                $set: { ...progress(), status, endedAt: clock(), error: outcome.error ?? null, graph: outcome.graph ?? { requests: 0, operations: 0 } },
+              }, { returnDocument: 'after' }),
+            );
+          });
           if (!record) throw new AppError('JOB_RUN_NOT_FOUND', `job run ${id} vanished while it ran`);
           return withItems(record);
         },

@@ -24,10 +24,10 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     }, { once: true });
   });
 
-async function takeLock<J extends { name: string }>(job: J, options: RunJobWithLockOptions, lifetimeMs: number): Promise<HeldJobLock> {
+async function takeLock<J extends { name: string }>(job: J, options: RunJobWithLockOptions, lifetimeMs: number, run: string): Promise<HeldJobLock> {
   let announced = false;
   for (;;) {
-    const lock = await options.locks.acquire(job.name, { lifetimeMs, worker: options.worker ?? null });
+    const lock = await options.locks.acquire(job.name, { lifetimeMs, worker: options.worker ?? null, run });
     if (lock) return lock;
     const holder = await options.locks.holder(job.name);
     const where = holder ? `${holder.run ? `run ${holder.run}` : 'a run'}${holder.worker ? ` on ${holder.worker}` : ''} since ${holder.since.toISOString()}` : 'a run';
@@ -51,7 +51,9 @@ async function takeLock<J extends { name: string }>(job: J, options: RunJobWithL
  */
 export async function runJobWithLock<J extends { name: string; type: string }>(job: J, handler: JobHandler<J>, options: RunJobWithLockOptions): Promise<JobRunRecord> {
   const lifetimeMs = options.lockLifetimeMs ?? 60_000;
-  const lock = await takeLock(job, options, lifetimeMs);
+  // The run's id is chosen first, so the lease names it as it is taken (one write less than naming it afterwards).
+  const runId = options.results.newRunId();
+  const lock = await takeLock(job, options, lifetimeMs, runId);
   const lost = new AbortController();
   const refresher = setInterval(() => {
     void lock.refresh().then(
@@ -65,11 +67,7 @@ export async function runJobWithLock<J extends { name: string; type: string }>(j
   }, Math.max(200, Math.floor(lifetimeMs / 3)));
   const results: JobResults = {
     ...options.results,
-    start: async (name, type, worker) => {
-      const run = await options.results.start(name, type, worker, { lockOwner: lock.owner });
-      await lock.attachRun(run.id);
-      return run;
-    },
+    start: (name, type, worker) => options.results.start(name, type, worker, { lockOwner: lock.owner, id: runId }),
   };
   try {
     return await runJob(job, handler, { ...options, results, signal: options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal });

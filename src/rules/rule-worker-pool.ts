@@ -20,7 +20,11 @@ interface Task {
   input: RuleInput;
   options: EvaluateOptions;
   timeoutMs: number;
+  /** [rule index, field index, answered]: written by the worker as it goes. */
   progress: Int32Array;
+  /** When the bound was armed (performance.now()), and whether it was given its one extension for this thread's lag. */
+  armedAt: number;
+  extended: boolean;
   resolve(decision: RuleDecision): void;
   reject(error: AppError): void;
 }
@@ -72,8 +76,27 @@ function finish(slot: Slot): Task | null {
   return task;
 }
 
+/** The watchdog for the slot's message, from now. */
+function arm(slot: Slot, task: Task): void {
+  task.armedAt = performance.now();
+  slot.timer = setTimeout(() => overrun(slot), task.timeoutMs);
+}
+
 function overrun(slot: Slot): void {
   const task = slot.task;
+  // The worker answered already and the reply waits behind this timer in the event loop: not an overrun.
+  if (task !== null && Atomics.load(task.progress, 2) === 1) {
+    slot.timer = null;
+    return;
+  }
+  // This thread itself was held up (a large mail parsed, a loaded machine) so long that the timer fired far too
+  // late: the time measured is this thread's lag as much as the evaluation's. One more period before the worker is
+  // stopped, so a loaded machine does not fail ordinary mail with RULE_TIMEOUT; a runaway is still stopped.
+  if (task !== null && !task.extended && performance.now() - task.armedAt > task.timeoutMs * 1.25) {
+    task.extended = true;
+    arm(slot, task);
+    return;
+  }
   removeSlot(slot);
   void slot.worker.terminate();
   warmRuleWorkers(); // a replacement starts now, not when the next mail arrives
@@ -99,7 +122,7 @@ function onReply(slot: Slot, reply: RuleWorkerReply): void {
   }
   if ('compiled' in reply) {
     // Compiling (schema, JSONata) is linear work done once per version and worker; the bound is for the mail.
-    if (slot.task !== null && slot.timer === null) slot.timer = setTimeout(() => overrun(slot), slot.task.timeoutMs);
+    if (slot.task !== null && slot.timer === null) arm(slot, slot.task);
     return;
   }
   const task = finish(slot);
@@ -161,7 +184,7 @@ function assign(slot: Slot, task: Task): void {
   slot.worker.ref();
   // The bound starts when the worker has the message (time queued behind another job's mail is not its own), or
   // when it has compiled a rule-set version it had not seen.
-  if (known) slot.timer = setTimeout(() => overrun(slot), task.timeoutMs);
+  if (known) arm(slot, task);
   else slot.timer = null;
   slot.worker.postMessage(request);
 }
@@ -193,7 +216,7 @@ export function warmRuleWorkers(): void {
 /** Evaluates one message in a rule worker; rejects with RULE_TIMEOUT when it takes longer than `timeoutMs`. */
 export function runInRuleWorker(source: RuleSetSource, ruleSet: CompiledRuleSet, input: RuleInput, options: EvaluateOptions, timeoutMs: number): Promise<RuleDecision> {
   return new Promise<RuleDecision>((resolve, reject) => {
-    queue.push({ source, ruleSet, input, options, timeoutMs, progress: new Int32Array(new SharedArrayBuffer(8)), resolve, reject });
+    queue.push({ source, ruleSet, input, options, timeoutMs, progress: new Int32Array(new SharedArrayBuffer(12)), armedAt: 0, extended: false, resolve, reject });
     pump();
   });
 }

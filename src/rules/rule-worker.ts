@@ -33,6 +33,12 @@ function reply(message: RuleWorkerReply): void {
   port!.postMessage(message);
 }
 
+/** Slot 2 of the progress array: set once the answer is posted, so a watchdog that fires late sees it is on its way. */
+function answered(progress: Int32Array, message: RuleWorkerReply): void {
+  Atomics.store(progress, 2, 1);
+  reply(message);
+}
+
 port.on('message', (request: RuleWorkerRequest) => {
   const progress = new Int32Array(request.progress);
   const run = async (): Promise<void> => {
@@ -41,14 +47,14 @@ port.on('message', (request: RuleWorkerRequest) => {
         Atomics.store(progress, 0, rule);
         Atomics.store(progress, 1, field);
       });
-      reply({ id: request.id, ok: true, decision });
+      answered(progress, { id: request.id, ok: true, decision });
     } catch (error) {
       const failure = toAppError(error, 'RULE_EVALUATION_FAILED');
       const base = { code: failure.code, message: failure.message, ...(failure.hint === undefined ? {} : { hint: failure.hint }) };
       try {
-        reply({ id: request.id, ok: false, error: { ...base, details: { ...failure.details } } });
+        answered(progress, { id: request.id, ok: false, error: { ...base, details: { ...failure.details } } });
       } catch {
-        reply({ id: request.id, ok: false, error: { ...base, details: {} } }); // details that do not clone
+        answered(progress, { id: request.id, ok: false, error: { ...base, details: {} } }); // details that do not clone
       }
     }
   };

@@ -1,8 +1,9 @@
-// npm run bench:scale [-- --quick] [--part throughput|ticks] [--seed 1]
+// npm run bench:scale [-- --quick] [--part throughput|ticks] [--seed 1] [--concurrency n]
 // A benchmark, not a test. (1) 100 mailboxes × 50 mails worked off by one and then two worker processes on one
 // database: the throughput ratio. (2) 1,000 mail jobs on a 1-minute schedule held by two workers for 5 minutes with
 // mostly empty folders: lateness of each tick (p95, max) and Graph requests per empty poll. --quick: 20 × 20 mails,
-// 200 jobs for 2 minutes. The last line is one JSON object.
+// 200 jobs for 2 minutes. --concurrency: jobs each worker runs at once (default: the scheduler's, as `mailroom worker`).
+// The last line is one JSON object.
 import { readFile } from 'node:fs/promises';
 import { throughputPhase } from './scale/throughput-phase.ts';
 import { ticksPhase } from './scale/ticks-phase.ts';
@@ -14,10 +15,12 @@ const arg = (name: string): string | undefined => {
 const quick = process.argv.includes('--quick');
 const part = arg('--part');
 const seed = Number(arg('--seed') ?? 1);
+// The workers read it from their environment (scale-worker.ts).
+if (arg('--concurrency')) process.env.SCALE_CONCURRENCY = arg('--concurrency');
 const sizes = quick ? { mailboxes: 20, perMailbox: 20, jobs: 200, minutes: 2 } : { mailboxes: 100, perMailbox: 50, jobs: 1000, minutes: 5 };
 const load = async (): Promise<string> => (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
 
-const result: Record<string, unknown> = { quick, cores: (await import('node:os')).availableParallelism() };
+const result: Record<string, unknown> = { quick, cores: (await import('node:os')).availableParallelism(), concurrency: process.env.SCALE_CONCURRENCY ? Number(process.env.SCALE_CONCURRENCY) : 'default' };
 if (part !== 'ticks') {
   const phase = { mailboxes: sizes.mailboxes, perMailbox: sizes.perMailbox, seed, timeoutMs: 30 * 60_000 };
   process.stderr.write(`throughput: ${sizes.mailboxes} mailboxes × ${sizes.perMailbox} mails, one worker…\n`);

@@ -7,8 +7,8 @@ import type { ConnectionConfig } from '../../src/config/connection-config.ts';
 import type { MailJobConfig } from '../../src/config/job-config.ts';
 import type { MailroomConfig } from '../../src/config/load-config.ts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type TenantDefinition } from '../../src/emulator/index.ts';
-import { createSilentLogger } from '../../src/log/index.ts';
-import { startTestDatabase, type TestDatabase } from '../../src/store/index.ts';
+import { createSilentLogger, type Logger } from '../../src/log/index.ts';
+import { collectionNames, startTestDatabase, type TestDatabase } from '../../src/store/index.ts';
 import type { ExecutionContext } from 'ava';
 import type { JobRunRecord } from '../../src/jobs/index.ts';
 import { emulatorClient } from './emulator-client.ts';
@@ -72,7 +72,8 @@ export function testJob(overrides: Partial<MailJobConfig> = {}): MailJobConfig {
   return {
     name: 'support', type: 'mail', connection: 'test', enabled: true, schedule: '5 minutes', file: 'schedules/test.json',
     mailbox: supportMailbox, folder: 'Inbox/Support', rules: 'default',
-    // Tests deliver mail before the first run and expect it processed; the backlog tests set their own.
+    // Tests deliver mail before the first run and expect it processed (and startMailWorld connects the job before);
+    // the backlog tests set their own.
     backlog: 'import', since: 'all',
     postActions: { markRead: true, moveTo: 'Inbox/Processed', moveFailedTo: 'Inbox/Failed', flag: false, categories: [] },
     limits: { messagesPerRun: 1000, attachmentMaxBytes: 1_000_000, maxAttempts: 3 },
@@ -89,11 +90,17 @@ export function testConnection(emulator: RunningEmulator): ConnectionConfig {
 }
 
 /** An emulated tenant over HTTPS, a throw-away database and an app wired to both: what a mail job sees in production. */
-export async function startMailWorld(options: { job?: Partial<MailJobConfig>; emulator?: EmulatorOptions; root?: string; ruleSets?: Record<string, string> } = {}): Promise<MailWorld> {
+export async function startMailWorld(options: { job?: Partial<MailJobConfig>; emulator?: EmulatorOptions; root?: string; ruleSets?: Record<string, string>; logger?: Logger } = {}): Promise<MailWorld> {
   const stateDir = await mkdtemp(join(tmpdir(), 'mailroom-emulator-'));
   const emulator = await startEmulator({ port: 0, stateDir, tenant: testTenant(), ...options.emulator });
   const db = await startTestDatabase();
   const job = testJob(options.job);
+  // A test that does not configure a backlog gets a job that was connected before (as a job older than the setting):
+  // otherwise mail delivered before its first run is backlog, never acknowledged, and whether a delivery fell in the
+  // first run's second would decide what a notification test sees. The backlog tests set `backlog` themselves.
+  if (options.job?.backlog === undefined) {
+    await db.store.collection<{ _id: string; firstRunAt: Date | null; recordedAt: Date }>(collectionNames.mailBacklog).insertOne({ _id: job.name, firstRunAt: null, recordedAt: new Date() });
+  }
   const config: MailroomConfig = {
     root: options.root ?? process.cwd(),
     env: { TEST_CLIENT_SECRET: secretValue },
@@ -102,7 +109,7 @@ export async function startMailWorld(options: { job?: Partial<MailJobConfig>; em
     ruleSets: options.ruleSets ?? { default: join(process.cwd(), 'rules/default.json'), examples: join(process.cwd(), 'rules/examples.json') },
     notificationsFile: null,
   };
-  const app = createApp({ config, store: db.store, logger: createSilentLogger() });
+  const app = createApp({ config, store: db.store, logger: options.logger ?? createSilentLogger() });
   return {
     emulator, control: emulatorClient(emulator), db, app, job,
     async run(t, name = job.name) {

@@ -116,3 +116,20 @@ test('an unconvertible mail that an earlier run left failed is fetched on its ow
   t.is(ticket?.requester?.address, 'rita@fabrikam.example');
   t.regex(ticket?.description ?? '', /encrypted \(rights-protected\)/);
 });
+
+test('an encrypted S/MIME item Graph cannot convert (app-only access) is named S/MIME by its message class, not rights-protected', async (t) => {
+  const world = await startMailWorld();
+  t.teardown(() => world.close());
+  const smime = [
+    'From: Eve Crypt <eve@fabrikam.example>', 'To: Support <support@contoso.example>', 'Subject: Encrypted invoice', 'Date: Fri, 20 Nov 2026 09:00:00 +0000',
+    'Message-ID: <smime-1@fabrikam.example>', 'MIME-Version: 1.0', 'Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"',
+    'Content-Transfer-Encoding: base64', 'Content-Disposition: attachment; filename="smime.p7m"', '', Buffer.from('not really CMS').toString('base64'), '',
+  ].join('\r\n');
+  await deliverProtected(world, smime);
+  const run = await world.run(t);
+  t.deepEqual(run.counts, { seen: 1, created: 1 }, JSON.stringify(run.items));
+  const [ticket] = await world.app.tickets.listTickets();
+  t.is(ticket?.subject, 'Encrypted invoice');
+  t.is(ticket?.requester?.address, 'eve@fabrikam.example');
+  t.regex(ticket?.description ?? '', /This message is encrypted \(smime\)/);
+});

@@ -178,8 +178,14 @@ test('a delayed report is recorded but is no bounce; a report on mail we never s
   t.deepEqual(JSON.parse((await loop.cli(['suppressed', '--json'])).stdout), []);
   t.regex((await loop.cli(['list'])).stdout, /sent\s+#\d+.*delayed 4\.4\.7/);
 
-  // The corpus report as it came: it returns mail of someone else's helpdesk, so only the rules see it (they ignore bounces).
+  // A read receipt (MDN) for the acknowledgement returns its Message-ID too, and is no report of a failure.
   const before = JSON.stringify(await loop.entries());
+  await world.control.deliver(supportMailbox, reportOn('corpora/mimekit-read-receipt-mdn.eml', { messageId: '199509192301.23456@example.org', recipient: 'joe_recipient@example.com' }, { internetMessageId: ack.internetMessageId, to: ann }), 'Inbox/Support');
+  const receipt = await world.run(t);
+  t.like(receipt.items[0], { outcome: 'ignored', rule: 'ignore-auto-generated' }, JSON.stringify(receipt.items));
+  t.is(JSON.stringify(await loop.entries()), before);
+
+  // The corpus report as it came: it returns mail of someone else's helpdesk, so only the rules see it (they ignore bounces).
   await world.control.deliver(supportMailbox, fixture('corpora/postal-mime-bounce-fastmail.eml'), 'Inbox/Support');
   const unknown = await world.run(t);
   t.is(unknown.counts.ignored, 1, JSON.stringify(unknown.items));

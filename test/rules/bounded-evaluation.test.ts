@@ -39,11 +39,26 @@ test.serial('a catastrophic regex in a rule fails its mail with RULE_TIMEOUT wit
   t.true(isAppError(error, 'RULE_TIMEOUT'), String(error));
   t.like(toAppError(error).details, { file: 'rules/poison.json', rule: 'all-a', pointer: '/rules/1/when', timeoutMs: 1000 });
   t.regex(String(error?.message), /rules\/poison\.json rule "all-a" \/rules\/1\/when: evaluation ran longer than 1000 ms/);
-  // The bound is the watchdog's 1000 ms; what is left is delivering the answer on a loaded machine.
-  t.true(elapsed >= 995 && elapsed < 1800, `took ${Math.round(elapsed)} ms`);
+  // The bound is the watchdog's 1000 ms; what is left is delivering the answer on a loaded machine (and, when this
+  // thread was held up past 1250 ms, the one extra period the watchdog grants for its own lag).
+  t.true(elapsed >= 995 && elapsed < 2800, `took ${Math.round(elapsed)} ms`);
   // The stopped worker is replaced: the next mail is decided normally.
   const next = await evaluateRules(ruleSet, { message: makeMessage(), text: 'a normal request' });
   t.is(next.action, 'create-ticket');
+});
+
+test.serial('an answer that waits behind a busy main thread is no timeout: ordinary mail is not failed for the machine\'s load', async (t) => {
+  const ruleSet = compileRuleSet('rules/plain.json', { name: 'plain', timeoutMs: 200, preprocess: [], rules: [{ name: 'rest', action: 'create-ticket' }] });
+  t.is((await evaluateRules(ruleSet, { message: makeMessage(), text: 'warm-up' })).action, 'create-ticket');
+  // The watchdog's timer and the worker's answer both wait for this thread: hold it (as parsing a large mail or a
+  // starved process does) for three bounds, so the timer is due long before the answer is read.
+  // Go on from the event loop's check phase: timers come next, before the worker's answer is read (from inside a
+  // message callback, Node would read the answer first and the lag would go unnoticed).
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  const decision = evaluateRules(ruleSet, { message: makeMessage(), text: 'a normal request' });
+  const until = performance.now() + 600;
+  while (performance.now() < until) { /* busy: this thread is held up */ }
+  t.is((await decision).action, 'create-ticket');
 });
 
 test.serial('a catastrophic preprocess step pattern runs in linear time: the mail is decided well within the bound', async (t) => {

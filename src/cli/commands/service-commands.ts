@@ -5,6 +5,7 @@ import { createScheduler } from '../../scheduler/index.ts';
 import { importCalendarPlan } from '../../calendar/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
 import { untilSignal } from '../until-signal.ts';
+import { deliverDemoLiveMail, demoLiveMail } from './demo-live-mail.ts';
 import { startHttpServer } from './serve-commands.ts';
 
 interface RunOptions {
@@ -60,7 +61,18 @@ async function serve(deps: CliDeps, options: RunOptions, closables: Closable[], 
     const plan = await importCalendarPlan(app.store, resolve(deps.cwd, 'fixtures/calendar/demo-plan.json'), { full: false, clock: app.clock });
     logger.info('demo: planned work imported for the calendar jobs', { ...plan });
   }
-  const scheduler = createScheduler(app, { processEveryMs: 2000 });
+  let liveMailSent = false;
+  const host = !emulator ? app : {
+    ...app,
+    async afterRun(name: string) {
+      await app.afterRun(name);
+      if (name !== demoLiveMail.job || liveMailSent) return;
+      liveMailSent = true;
+      await deliverDemoLiveMail(emulator, resolve(deps.cwd, demoLiveMail.file), app.clock());
+      logger.info(`demo: a new mail arrived in ${demoLiveMail.mailbox} ${demoLiveMail.folder} after ${demoLiveMail.job} connected (the mail found there at first is backlog, never acknowledged); its ticket and acknowledgement follow within a minute`);
+    },
+  };
+  const scheduler = createScheduler(host, { processEveryMs: 2000 });
   const reconciled = await scheduler.start();
   const active = [...reconciled.added, ...reconciled.changed, ...reconciled.unchanged];
   logger.info(`scheduled ${active.length} job(s): ${active.join(', ') || 'none'}`, { database: app.store.origin === 'uri' ? 'MONGODB_URI' : `embedded ${app.store.origin === 'shared' ? 'server of another command' : app.store.origin} at ${app.store.uri}` });

@@ -4,6 +4,7 @@ import type { RuleDecision } from '../../rules/index.ts';
 import { applyChangeSet, type AppliedChange, type ThreadSnapshot } from '../../tickets/index.ts';
 import { mergePostActions, planChanges, ticketsToLoad, type PlanInput } from '../actions/index.ts';
 import { decideMessage, joinsTicket, type Decided } from '../decide/index.ts';
+import type { Message } from '../parse/index.ts';
 import { isMessageFailure } from './classify-failure.ts';
 import { ContentDigest } from './content-digest.ts';
 import { failMail } from './fail-mail.ts';
@@ -11,19 +12,15 @@ import { findReportedNotifications } from './find-reported-notifications.ts';
 import { finishMail, type Finishing } from './finish-mail.ts';
 import { identityOf, jobPostActions, outcomeOfAction, type MailRun, type WorkItem } from './mail-run.ts';
 import type { LedgerEntry } from './message-ledger.ts';
-import type { Message } from '../parse/index.ts';
 import { readThreadHeaders } from './read-thread-headers.ts';
 import { parseStoredMime, type StoredMime } from './stored-mime.ts';
 
-/** A fetched mail: its MIME in memory, or (a large one) in the file store already, parsed from there. */
+/**
+ * A fetched mail: its MIME in memory, or (a large one) in the file store already, parsed from there. `unreadable`:
+ * Graph could not convert the mail to MIME; the message built from its properties, and `raw` a stand-in MIME of them.
+ */
 export type FetchedMail =
-  | {
-    work: WorkItem;
-    raw: Uint8Array;
-    /** Set when Graph could not convert the mail to MIME: the message built from its properties; `raw` is a stand-in of them. */
-    unreadable?: Message;
-    stored?: never;
-  }
+  | { work: WorkItem; raw: Uint8Array; stored?: never; unreadable?: Message }
   | { work: WorkItem; stored: StoredMime; raw?: never; unreadable?: never };
 
 /** The MIME as failMail and the plan take it: the bytes, or the stored file. */
@@ -101,7 +98,7 @@ export async function processChunk(run: MailRun, mails: readonly FetchedMail[]):
   for (const [index, mail] of fresh.entries()) {
     try {
       const result = await decideMessage({
-        ...(mail.stored ? { message: await parseStored(run, mail.work, mail.stored) } : { raw: mail.raw!, ...(mail.unreadable ? { message: mail.unreadable } : {}) }),
+        ...(mail.stored ? { message: await parseStored(run, mail.work, mail.stored) } : mail.unreadable ? { message: mail.unreadable } : { raw: mail.raw! }),
         ruleSet: run.ruleSet, threads, now: clock(), mailbox: job.mailbox, graphId: mail.work.item.id,
         ...(mail.work.item.conversationId ? { conversationId: mail.work.item.conversationId } : {}),
         ...(senderTickets ? { senderTicketsLastHour: senderTickets } : {}),

@@ -149,7 +149,7 @@ async function readFolder(run: MailRun, source: SourceFolder): Promise<void> {
     ctx.logger.warn(`delta position dropped: ${why}; resyncing the folder`, { folder: job.folder });
     await deltaState.clear(job.name, folder);
   };
-  let state = await deltaState.load(job.name, folder);
+  let state = source.saved ?? await deltaState.load(job.name, folder);
   const refused = state ? refusedBefore(run, state) : null;
   if (refused) {
     await drop(refused);

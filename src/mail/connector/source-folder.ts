@@ -1,4 +1,4 @@
-import type { DeltaStateStore } from './delta-state.ts';
+import type { DeltaState, DeltaStateStore } from './delta-state.ts';
 import type { MailRun } from './mail-run.ts';
 
 /**
@@ -13,13 +13,16 @@ export interface SourceFolder {
   id: string;
   /** When the path was resolved in this run (saved with the position); null when the id was remembered. */
   checkedAt: Date | null;
+  /** The saved position this id was found with, when it is the position of this very folder: no second read. */
+  saved?: DeltaState;
 }
 
 export async function sourceFolder(run: MailRun, states: DeltaStateStore): Promise<SourceFolder> {
   const now = run.clock();
   const saved = await states.findByFolderPath(run.job.name, run.job.folder);
-  if (saved?.folderCheckedAt && now.getTime() - saved.folderCheckedAt.getTime() < folderRecheckMs) return { id: saved.folderId, checkedAt: null };
-  return resolveSourceFolder(run);
+  if (saved?.folderCheckedAt && now.getTime() - saved.folderCheckedAt.getTime() < folderRecheckMs) return { id: saved.folderId, checkedAt: null, saved };
+  const resolved = await resolveSourceFolder(run);
+  return saved?.folderId === resolved.id ? { ...resolved, saved } : resolved;
 }
 
 /** Looks the job's folder path up in the mailbox (once per run: the run's folder cache keeps it). */

@@ -4,9 +4,13 @@ import { parseMessage, type Message } from '../parse/index.ts';
 import { preprocessMessage, type PreprocessStepConfig, type PreprocessTrace } from '../preprocess/index.ts';
 import { pickThread, type ThreadSnapshot } from '../../tickets/thread-snapshot.ts';
 
-export interface DecideInput {
-  /** The raw MIME, parsed here unless `message` is given. */
-  raw?: Uint8Array;
+/**
+ * The raw MIME, parsed here; or the message already parsed: from its stream, for mail too large to hold
+ * (`parseMessageStream`), or from its properties when Graph could not convert it to MIME (`buildUnreadableMessage`).
+ */
+export type DecideInput = DecideContext & ({ raw: Uint8Array; message?: never } | { message: Message; raw?: never });
+
+export interface DecideContext {
   ruleSet: CompiledRuleSet;
   /** The stored thread links for the mail's references, plus what earlier mail of the same chunk starts. */
   threads: ThreadSnapshot;
@@ -22,11 +26,6 @@ export interface DecideInput {
   senderTicketsLastHour?: ReadonlyMap<string, number>;
   /** Steps instead of the rule set's own (`rules test --preprocess all`). */
   preprocess?: readonly PreprocessStepConfig[];
-  /**
-   * The message when there is no MIME to parse (Graph could not convert it: buildUnreadableMessage), or when it was
-   * parsed from its stream already (a mail too large to hold: `parseMessageStream`); `raw` is then not parsed.
-   */
-  message?: Message;
 }
 
 export interface Decided {
@@ -52,7 +51,7 @@ export function threadReferences(message: Message): string[] {
  * Throws the AppError of the step that failed (MAIL_UNPARSEABLE, RULE_EVALUATION_FAILED, RULE_TIMEOUT…).
  */
 export async function decideMessage(input: DecideInput): Promise<Decided> {
-  const message = input.message ?? await parseMessage(input.raw ?? new Uint8Array(), { ...(input.graphId ? { graphId: input.graphId } : {}), ...(input.conversationId ? { conversationId: input.conversationId } : {}) });
+  const message = input.message ?? await parseMessage(input.raw!, { ...(input.graphId ? { graphId: input.graphId } : {}), ...(input.conversationId ? { conversationId: input.conversationId } : {}) });
   const preprocessed = preprocessMessage(message, input.preprocess ?? input.ruleSet.preprocess);
   const knownThread = pickThread(threadReferences(message), input.threads) !== undefined;
   let decision: RuleDecision;

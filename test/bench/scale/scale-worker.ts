@@ -22,7 +22,7 @@ const app = createApp({
   logger: createSilentLogger(),
 });
 // As src/cli/commands/service-commands.ts starts a worker.
-const scheduler = createScheduler(app, { workerName: env.WORKER!, processEveryMs: 2000 });
+const scheduler = createScheduler(app, { workerName: env.WORKER!, processEveryMs: 2000, ...(env.SCALE_CONCURRENCY ? { maxConcurrency: Number(env.SCALE_CONCURRENCY) } : {}) });
 await scheduler.start();
 process.stdout.write('started\n');
 process.once('SIGTERM', () => void (async () => {

@@ -25,6 +25,9 @@ export interface TicksResult {
   graphRequestsPerFirstPoll: number;
   mailsDelivered: number;
   mailsProcessed: number;
+  /** How long an empty poll's run lasted (start to end of its record), and runs per worker: what bounds the ticks. */
+  emptyPollSeconds: { p50: number; p95: number; max: number };
+  runsByWorker: Record<string, number>;
 }
 
 const intervalMs = 60_000;
@@ -73,7 +76,7 @@ export async function ticksPhase(opts: { jobs: number; workers: number; minutes:
     }
   }
   const summary = (values: number[]): { p50: number; p95: number; max: number } =>
-    ({ p50: Number(percentile(values, 0.5).toFixed(1)), p95: Number(percentile(values, 0.95).toFixed(1)), max: Number(Math.max(0, ...values).toFixed(1)) });
+    ({ p50: Number(percentile(values, 0.5).toFixed(2)), p95: Number(percentile(values, 0.95).toFixed(2)), max: Number(Math.max(0, ...values).toFixed(2)) });
   const isFirst = (r: { job: string; startedAt: Date }): boolean => firstRunAt.get(r.job) === r.startedAt.getTime();
   const firsts = runs.filter(isFirst);
   const empty = runs.filter((r) => r.status === 'succeeded' && (r.counts.seen ?? 0) === 0 && !isFirst(r));
@@ -86,6 +89,8 @@ export async function ticksPhase(opts: { jobs: number; workers: number; minutes:
     graphRequestsPerFirstPoll: Number((firsts.reduce((s, r) => s + r.graph.requests, 0) / Math.max(1, firsts.length)).toFixed(3)),
     mailsDelivered: delivered,
     mailsProcessed: runs.reduce((s, r) => s + (r.counts.seen ?? 0), 0),
+    emptyPollSeconds: summary(empty.flatMap((r) => (r.endedAt ? [(r.endedAt.getTime() - r.startedAt.getTime()) / 1000] : []))),
+    runsByWorker: runs.reduce<Record<string, number>>((by, r) => ({ ...by, [r.worker]: (by[r.worker] ?? 0) + 1 }), {}),
   };
   await db.drop();
   emulatorProcess.stop();
