@@ -66,7 +66,10 @@ function withMailDefaults(raw: Record<string, unknown>, file: string): MailJobCo
     folder: (raw.folder as string | undefined) ?? 'Inbox',
     rules: (raw.rules as string | undefined) ?? 'default',
     postActions: { markRead: post.markRead ?? true, flag: post.flag ?? false, categories: post.categories ?? [], ...post },
-    limits: { messagesPerRun: limits.messagesPerRun ?? 1000, attachmentMaxBytes: limits.attachmentMaxBytes ?? 26_214_400, maxAttempts: limits.maxAttempts ?? 3 },
+    limits: {
+      messagesPerRun: limits.messagesPerRun ?? 1000, attachmentMaxBytes: limits.attachmentMaxBytes ?? 26_214_400, maxAttempts: limits.maxAttempts ?? 3,
+      ...(limits.messageMaxBytes === undefined ? {} : { messageMaxBytes: limits.messageMaxBytes }),
+    },
   };
 }
 

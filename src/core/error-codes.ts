@@ -49,6 +49,7 @@ export const errorCodes = {
   GRAPH_MAILBOX_ACCESS_POLICY: { retry: 'permanent', exit: 1, description: 'An application access policy keeps the application out of this mailbox.' },
   GRAPH_MIME_CONVERSION_FAILED: { retry: 'permanent', exit: 1, description: 'Graph cannot convert a message to MIME (rights-protected or encrypted items); it is processed from its properties.' },
   MAIL_UNPARSEABLE: { retry: 'permanent', exit: 1, description: 'A message could not be parsed at all.' },
+  MAIL_QUARANTINED_BY_RULE: { retry: 'permanent', exit: 1, description: 'A rule with the quarantine action set the mail aside (its reason is the message); replay it once a person has looked.' },
   MAIL_INTERRUPTED: { retry: 'later', exit: 1, description: 'A run stopped (killed, crashed, hung) while the mail was being processed.' },
   MAIL_POST_ACTION_FAILED: { retry: 'later', exit: 1, description: 'A mailbox post-action (mark, move) cannot be carried out for a mail.' },
   MAIL_NOT_QUARANTINED: { retry: 'permanent', exit: 2, description: 'A replay named a mail that is not quarantined.' },

@@ -60,6 +60,11 @@ function send(response: ServerResponse, result: EmulatorResponse, defaultJsonTyp
   }
   headers['Content-Length'] = String(payload?.length ?? 0);
   response.writeHead(result.status, headers);
+  if (result.cutAfterBytes !== undefined && payload !== undefined && result.cutAfterBytes < payload.length) {
+    // The promised length never arrives: the client sees the connection end midway through the body.
+    response.write(payload.subarray(0, result.cutAfterBytes), () => response.destroy());
+    return;
+  }
   response.end(payload);
 }
 

@@ -5,7 +5,8 @@ import type { IntakeSettings, IntakeSpec } from './intake-settings.ts';
 
 /** The vocabulary of rule files (see src/config/schemas/rule-set.schema.json) and of the decisions they produce. */
 
-export type RuleAction = 'create-ticket' | 'add-to-ticket' | 'create-object' | 'ignore';
+/** `quarantine`: set the mail aside in Mailroom's quarantine with the rule's `fields.reason` (or its name), for a person to replay. */
+export type RuleAction = 'create-ticket' | 'add-to-ticket' | 'create-object' | 'ignore' | 'quarantine';
 
 export interface PostActions {
   markRead?: boolean;

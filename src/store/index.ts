@@ -8,3 +8,4 @@ export { insertOnce, insertManyOnce } from './insert-once.ts';
 export { putFile, putFiles, readFileBytes, sha256Hex, type FileToStore, type StoredFileMeta } from './file-store.ts';
 export { openFileStream } from './open-file-stream.ts';
 export { putFileStream, type PutFileStreamOptions, type StreamedFile } from './put-file-stream.ts';
+export { readFileChunks } from './read-file-chunks.ts';

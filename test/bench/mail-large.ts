@@ -46,12 +46,12 @@ export async function benchLarge(emulator: RunningEmulator): Promise<void> {
     child.on('close', (code) => (code === 0 ? resolve(out.trim().split('\n').pop() ?? '') : reject(new Error(`job child exited ${code}: ${out}`))));
   });
   const seconds = (performance.now() - started) / 1000;
-  const child = JSON.parse(line) as { status: string; counts: Record<string, number>; peakRssBytes: number };
+  const child = JSON.parse(line) as { status: string; counts: Record<string, number>; peakRssBytes: number; rssBeforeRunBytes: number };
   const result = {
     messages, attachmentMb: attachmentBytes / 1024 / 1024, status: child.status, counts: child.counts,
-    seconds: Number(seconds.toFixed(1)), connectorPeakRssMb: Math.round(child.peakRssBytes / 1024 / 1024),
+    seconds: Number(seconds.toFixed(1)), connectorPeakRssMb: Math.round(child.peakRssBytes / 1024 / 1024), connectorRssBeforeRunMb: Math.round(child.rssBeforeRunBytes / 1024 / 1024),
   };
-  console.log(`${child.counts.created ?? 0}/${messages} large mails in ${result.seconds} s; connector peak RSS ${result.connectorPeakRssMb} MB (target < 400 MB)`);
+  console.log(`${child.counts.created ?? 0}/${messages} large mails in ${result.seconds} s; connector peak RSS ${result.connectorPeakRssMb} MB (target < 400 MB; ${result.connectorRssBeforeRunMb} MB before the run)`);
   console.log(JSON.stringify(result));
   await db.drop();
 }

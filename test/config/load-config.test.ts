@@ -34,6 +34,7 @@ test('a valid project loads with defaults applied and frozen', async (t) => {
   t.is(job.rules, 'default');
   t.true(job.postActions.markRead);
   t.is(job.limits.maxAttempts, 3);
+  t.is(job.limits.messageMaxBytes, undefined);
   t.true(Object.isFrozen(job));
   t.throws(() => {
     (job as { folder: string }).folder = 'x';
@@ -74,4 +75,15 @@ test('unknown fields and wrong enum values are named precisely', async (t) => {
   });
   t.true(problems.some((p) => p.pointer === '/job' && /unknown field/.test(p.message)));
   t.true(problems.some((p) => p.pointer === '/jobs/0/type' && /must be one of "mail"/.test(p.message)));
+});
+
+test('a mail job keeps the limits it sets, messageMaxBytes included', async (t) => {
+  const project = await makeTempProject({
+    'schedules/a.json': JSON.stringify({ connections: [connection], jobs: [{ name: 'support', type: 'mail', connection: 'demo', mailbox: 'support@contoso.example', limits: { messageMaxBytes: 1000, maxAttempts: 5 } }] }),
+    'rules/default.json': ruleSet,
+  });
+  t.teardown(() => project.cleanup());
+  const job = (await loadConfig({ root: project.dir, env: {} })).jobs[0]!;
+  if (job.type !== 'mail') return t.fail('expected a mail job');
+  t.deepEqual(job.limits, { messagesPerRun: 1000, attachmentMaxBytes: 26_214_400, maxAttempts: 5, messageMaxBytes: 1000 });
 });

@@ -7,7 +7,7 @@ import type { ConnectionConfig } from '../../src/config/connection-config.ts';
 import type { MailJobConfig } from '../../src/config/job-config.ts';
 import type { MailroomConfig } from '../../src/config/load-config.ts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type TenantDefinition } from '../../src/emulator/index.ts';
-import { createSilentLogger } from '../../src/log/index.ts';
+import { createSilentLogger, type Logger } from '../../src/log/index.ts';
 import { collectionNames, startTestDatabase, type TestDatabase } from '../../src/store/index.ts';
 import type { ExecutionContext } from 'ava';
 import type { JobRunRecord } from '../../src/jobs/index.ts';
@@ -90,7 +90,7 @@ export function testConnection(emulator: RunningEmulator): ConnectionConfig {
 }
 
 /** An emulated tenant over HTTPS, a throw-away database and an app wired to both: what a mail job sees in production. */
-export async function startMailWorld(options: { job?: Partial<MailJobConfig>; emulator?: EmulatorOptions; root?: string; ruleSets?: Record<string, string> } = {}): Promise<MailWorld> {
+export async function startMailWorld(options: { job?: Partial<MailJobConfig>; emulator?: EmulatorOptions; root?: string; ruleSets?: Record<string, string>; logger?: Logger } = {}): Promise<MailWorld> {
   const stateDir = await mkdtemp(join(tmpdir(), 'mailroom-emulator-'));
   const emulator = await startEmulator({ port: 0, stateDir, tenant: testTenant(), ...options.emulator });
   const db = await startTestDatabase();
@@ -109,7 +109,7 @@ export async function startMailWorld(options: { job?: Partial<MailJobConfig>; em
     ruleSets: options.ruleSets ?? { default: join(process.cwd(), 'rules/default.json'), examples: join(process.cwd(), 'rules/examples.json') },
     notificationsFile: null,
   };
-  const app = createApp({ config, store: db.store, logger: createSilentLogger() });
+  const app = createApp({ config, store: db.store, logger: options.logger ?? createSilentLogger() });
   return {
     emulator, control: emulatorClient(emulator), db, app, job,
     async run(t, name = job.name) {

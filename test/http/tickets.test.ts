@@ -79,6 +79,7 @@ test('get answers the ticket, 404 for an unknown number, 400 for a number that i
   const one = await api.call('GET', `/api/v1/tickets/${tickets[0]!.number}`, { token: reader });
   t.is(one.status, 200);
   t.like(one.json, { number: tickets[0]!.number, subject: 'Printer jammed on floor 3', status: 'new', requester: ann, source: { hasMime: true } });
+  t.is((one.json as { source: { backlog: unknown } }).source.backlog, tickets[0]!.source?.backlog === true, 'whether the mail came as backlog of the first connection');
   const missing = await api.call('GET', '/api/v1/tickets/999999', { token: reader });
   t.is(missing.status, 404);
   t.is(errorOf(missing).code, 'TICKET_NOT_FOUND');

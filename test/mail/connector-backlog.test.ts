@@ -2,7 +2,8 @@ import test from 'ava';
 import { systemClock } from '../../src/core/index.ts';
 import { createDeltaStateStore } from '../../src/mail/connector/index.ts';
 import { runJob } from '../../src/jobs/index.ts';
-import { createSilentLogger } from '../../src/log/index.ts';
+import { PassThrough } from 'node:stream';
+import { createLogger, createSilentLogger } from '../../src/log/index.ts';
 import { createNotificationsHandler } from '../../src/notify/index.ts';
 import { buildMime } from '../helpers/build-mime.ts';
 import { startMailWorld, supportMailbox, type MailWorld } from '../helpers/mail-world.ts';
@@ -100,8 +101,10 @@ test('backlog import: the per-run cap still defers backlog to the next run, and 
   for (const n of ['1', '2', '3']) await deliverAged(world, n, 100);
   const first = await world.run(t);
   t.deepEqual(first.counts, { seen: 3, created: 2, deferred: 1 });
+  t.true(first.notes.some((note) => note.includes('2 mails from before the first run imported as backlog')), first.notes.join('\n'));
   const second = await world.run(t);
   t.is(second.counts.created, 1, JSON.stringify(second.counts));
+  t.true(second.notes.some((note) => note.includes('1 mail from before the first run imported as backlog')), second.notes.join('\n'));
   const tickets = await world.app.tickets.listTickets();
   t.is(tickets.length, 3);
   t.true(tickets.every((x) => x.source?.backlog === true));
@@ -126,4 +129,19 @@ test('backlog import over several runs: a first round the cap stops in its secon
   t.false(tickets.some((x) => x.subject.startsWith('Request o')));
   t.true(tickets.every((x) => x.source?.backlog === true));
   t.is((await world.app.store.collection('delta_state').findOne({}))?.kind, 'delta');
+});
+
+test('a large first connection shows its progress: a log line each 1,000 backlog mails', async (t) => {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  const world = await startMailWorld({ job: { backlog: 'skip', since: undefined }, logger: createLogger({ level: 'info', format: 'json', stream }) });
+  t.teardown(() => world.close());
+  for (let n = 0; n < 1050; n += 1) await deliverAged(world, `b${n}`, 90);
+
+  const run = await world.run(t);
+  t.deepEqual(run.counts, { seen: 1050, skipped: 1050 });
+  t.is(run.items.length, 11, 'one line per delta page of 100');
+  const progress = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { message: string }).filter((line) => line.message.startsWith('backlog of'));
+  t.deepEqual(progress.map((line) => line.message), ['backlog of Inbox/Support: 1000 mails so far (1000 skipped, 0 imported as backlog)']);
 });

@@ -1,4 +1,7 @@
 import test from 'ava';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readFileBytes } from '../../src/store/index.ts';
 import { buildMime } from '../helpers/build-mime.ts';
 import { startMailWorld, supportMailbox, type MailWorld } from '../helpers/mail-world.ts';
@@ -115,4 +118,51 @@ test('an unconvertible mail that an earlier run left failed is fetched on its ow
   t.is(ticket?.subject, 'Confidential: salaries 2027');
   t.is(ticket?.requester?.address, 'rita@fabrikam.example');
   t.regex(ticket?.description ?? '', /encrypted \(rights-protected\)/);
+});
+
+test('an encrypted S/MIME item Graph cannot convert (app-only access) is named S/MIME by its message class, not rights-protected', async (t) => {
+  const world = await startMailWorld();
+  t.teardown(() => world.close());
+  const smime = [
+    'From: Eve Crypt <eve@fabrikam.example>', 'To: Support <support@contoso.example>', 'Subject: Encrypted invoice', 'Date: Fri, 20 Nov 2026 09:00:00 +0000',
+    'Message-ID: <smime-1@fabrikam.example>', 'MIME-Version: 1.0', 'Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"',
+    'Content-Transfer-Encoding: base64', 'Content-Disposition: attachment; filename="smime.p7m"', '', Buffer.from('not really CMS').toString('base64'), '',
+  ].join('\r\n');
+  await deliverProtected(world, smime);
+  const run = await world.run(t);
+  t.deepEqual(run.counts, { seen: 1, created: 1 }, JSON.stringify(run.items));
+  const [ticket] = await world.app.tickets.listTickets();
+  t.is(ticket?.subject, 'Encrypted invoice');
+  t.is(ticket?.requester?.address, 'eve@fabrikam.example');
+  t.regex(ticket?.description ?? '', /This message is encrypted \(smime\)/);
+});
+
+test('with a rule that quarantines encrypted mail, an unconvertible mail is quarantined at once with the rule\'s reason, moved to the failed folder and kept for a replay; other mail goes on', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'mailroom-rules-'));
+  t.teardown(() => rm(root, { recursive: true, force: true }));
+  await mkdir(join(root, 'rules'));
+  await writeFile(join(root, 'rules/quarantine-encrypted.json'), JSON.stringify({
+    name: 'quarantine-encrypted', preprocess: [],
+    rules: [
+      { name: 'encrypted-to-quarantine', when: '$isEncrypted()', action: 'quarantine', fields: { reason: '"encrypted or rights-protected: open it in Outlook"' } },
+      { name: 'ticket', action: 'create-ticket' },
+    ],
+  }));
+  const world = await startMailWorld({ root, ruleSets: { 'quarantine-encrypted': join(root, 'rules/quarantine-encrypted.json') }, job: { rules: 'quarantine-encrypted' } });
+  t.teardown(() => world.close());
+  await deliverProtected(world, buildMime({ from: 'Rita Rights <rita@fabrikam.example>', subject: 'Confidential: salaries 2027', body: 'IRM body.', messageId: 'irm-1@fabrikam.example' }));
+  await world.control.deliver(supportMailbox, plain('1'), 'Inbox/Support');
+
+  const run = await world.run(t);
+  t.deepEqual(run.counts, { seen: 2, created: 1, quarantined: 1 }, JSON.stringify(run));
+  const line = run.items.find((i) => i.subject === 'Confidential: salaries 2027');
+  t.like(line, { outcome: 'quarantined', error: { code: 'MAIL_QUARANTINED_BY_RULE', message: 'quarantined by rule "encrypted-to-quarantine": encrypted or rights-protected: open it in Outlook' } });
+  const [held, ...others] = await world.app.quarantine.list('support');
+  t.deepEqual(others, []);
+  t.like(held, { subject: 'Confidential: salaries 2027', sender: 'rita@fabrikam.example', rawStored: true, error: { code: 'MAIL_QUARANTINED_BY_RULE' } });
+  t.deepEqual((await world.control.list(supportMailbox, 'Inbox/Failed')).map((m) => m.subject), ['Confidential: salaries 2027']);
+  t.deepEqual((await world.app.tickets.listTickets()).map((x) => x.subject), ['Plain request 1']);
+
+  // Quarantined is final until someone replays it: the next run does not touch it.
+  t.deepEqual((await world.run(t)).counts, {});
 });

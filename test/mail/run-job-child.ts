@@ -53,6 +53,8 @@ const app = createApp({
   store,
   logger: createSilentLogger(),
 });
+// What the process holds before the run (modules, the rule worker, connections): the run's own share is the rest.
+const beforeRunBytes = process.memoryUsage.rss();
 let peak = 0;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
 let output: Record<string, unknown>;
@@ -69,4 +71,4 @@ clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage.rss());
 await store.close();
 // maxRSS is in kilobytes: https://nodejs.org/api/process.html#processresourceusage
-process.stdout.write(`${JSON.stringify({ ...output, writes, peakRssBytes: Math.max(peak, process.resourceUsage().maxRSS * 1024) })}\n`);
+process.stdout.write(`${JSON.stringify({ ...output, writes, rssBeforeRunBytes: beforeRunBytes, peakRssBytes: Math.max(peak, process.resourceUsage().maxRSS * 1024) })}\n`);

@@ -51,6 +51,9 @@ const cases: Case[] = [
     expect: [['ann@fabrikam.example', null], ['boss@fabrikam.example', null], ['berlin@sites.example', null]],
   },
   { title: 'the author of a comment is not told about it', rule: { trigger: 'comment.added' }, comment: comment('ann@fabrikam.example'), expect: [['ann@fabrikam.example', 'author']] },
+  { title: 'a ticket opened by backlog mail tells nobody, not even the group', rule: { recipients: ['requester', 'group'] }, ticket: { source: { ...source(), backlog: true } }, expect: [['ann@fabrikam.example', 'backlog'], ['bo@contoso.example', 'backlog'], ['cy@contoso.example', 'backlog']] },
+  { title: 'a later event on a backlog ticket notifies as always', rule: { trigger: 'ticket.assigned', recipients: ['assignee'] }, ticket: { source: { ...source(), backlog: true } }, expect: [['agent@contoso.example', null]] },
+  { title: 'a comment added by backlog mail tells nobody', rule: { trigger: 'comment.added', recipients: ['assignee'] }, comment: { ...comment('ann@fabrikam.example'), source: { ...source(), backlog: true } }, expect: [['agent@contoso.example', 'backlog']] },
   { title: 'whoever sent an auto-generated comment is suppressed', rule: { trigger: 'comment.added', recipients: [{ address: 'bot@fabrikam.example' }] }, comment: comment('bot@fabrikam.example', ['auto-replied']), expect: [['bot@fabrikam.example', 'auto-generated']] },
 ];
 

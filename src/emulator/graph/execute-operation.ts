@@ -33,7 +33,7 @@ export async function executeOperation(env: GraphEnvironment, router: Router<Rou
     headers['Content-Type'] = GRAPH_JSON;
     headers['OData-Version'] = '4.0';
   }
-  return { status: response.status, headers, body: response.body };
+  return { status: response.status, headers, body: response.body, ...(response.cutAfterBytes === undefined ? {} : { cutAfterBytes: response.cutAfterBytes }) };
 
   async function run(): Promise<EmulatorResponse> {
     let principal: Principal | undefined;
@@ -57,7 +57,7 @@ export async function executeOperation(env: GraphEnvironment, router: Router<Rou
     if (via === 'request') env.stats.countHttpRoute(routeName);
     else via.add(routeName);
     const fault = env.faults.take(op.method, `/v1.0${op.path}`, mailboxKey);
-    if (fault !== undefined && fault.afterEffect !== true) throw faultError(fault);
+    if (fault !== undefined && fault.afterEffect !== true && fault.cutAfterBytes === undefined) throw faultError(fault);
     if (authError !== undefined || principal === undefined) throw authError ?? new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     if (isMe && principal.kind === 'app') throw new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
     if (result.kind === 'method') throw new GraphError(405, 'BadRequest', 'Specified HTTP method is not allowed for the request uri.');
@@ -82,6 +82,7 @@ export async function executeOperation(env: GraphEnvironment, router: Router<Rou
       requestUrl: `${env.url}/v1.0${op.path}`,
     };
     const answer = await meta.handler(ctx);
+    if (fault?.cutAfterBytes !== undefined) return via === 'request' ? { ...answer, cutAfterBytes: fault.cutAfterBytes } : answer;
     // A lost response: the operation happened, the client hears only the fault.
     if (fault !== undefined) throw faultError(fault);
     return answer;

@@ -22,10 +22,24 @@ export function canonicalPropertyId(id: string): string {
   return `${type} 0x${Number.parseInt(tag[2], 16).toString(16)}`;
 }
 
+/**
+ * PidTagMessageClass (`String 0x001A`) as Exchange sets it on delivery: `IPM.Note.SMIME` for opaque-signed or
+ * encrypted S/MIME, `IPM.Note.SMIME.MultipartSigned` for clear-signed, else `IPM.Note`
+ * (https://learn.microsoft.com/en-us/office/client-developer/outlook/mapi/pidtagmessageclass-canonical-property).
+ */
+function messageClassOf(record: MessageRecord): string {
+  const end = record.raw.indexOf('\r\n\r\n');
+  const head = record.raw.subarray(0, end < 0 ? Math.min(record.raw.length, 16_384) : end).toString('latin1').replace(/\r\n[ \t]+/g, ' ');
+  const type = /^content-type:\s*([^\r\n]*)/im.exec(head)?.[1]?.toLowerCase() ?? '';
+  if (/^application\/(x-)?pkcs7-mime/.test(type)) return 'IPM.Note.SMIME';
+  if (type.startsWith('multipart/signed') && /pkcs7-signature/.test(type)) return 'IPM.Note.SMIME.MultipartSigned';
+  return 'IPM.Note';
+}
+
 function computedProperties(record: MessageRecord): ExtendedPropertyValue[] {
   // Exchange's figure is the store's size of the item; here the MIME's, which is what a client budgets with.
   const size = String(record.raw.length);
-  return [{ id: 'Integer 0xe08', value: size }, { id: 'Long 0xe08', value: size }];
+  return [{ id: 'Integer 0xe08', value: size }, { id: 'Long 0xe08', value: size }, { id: 'String 0x1a', value: messageClassOf(record) }];
 }
 
 export function allExtendedProperties(record: MessageRecord): ExtendedPropertyValue[] {

@@ -14,6 +14,8 @@ export interface EmulatorResponse {
   headers?: Record<string, string>;
   /** A JSON value (sent as Graph JSON), a string or Buffer (sent with `headers['Content-Type']`), or nothing. */
   body?: unknown;
+  /** Send this many bytes of the body, then break the connection (a download that dies midway; top-level requests only). */
+  cutAfterBytes?: number;
 }
 
 export const GRAPH_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';

@@ -17,6 +17,11 @@ export interface FaultSpec {
   afterEffect?: boolean;
   /** Graph's error code to answer with instead of the status's usual one (e.g. `resyncRequired`). */
   code?: string;
+  /**
+   * Answer as usual, but break the connection after this many bytes of the body (give `status: 200`): a large
+   * download lost midway. Top-level Graph requests only.
+   */
+  cutAfterBytes?: number;
 }
 
 interface Fault {
@@ -40,7 +45,9 @@ export class FaultInjector {
   }
 
   add(spec: FaultSpec): { id: number } | { problem: string } {
-    if (!ALLOWED.has(spec.status)) return { problem: `status must be one of ${[...ALLOWED].join(', ')}` };
+    if (spec.cutAfterBytes !== undefined) {
+      if (spec.status !== 200 || !(Number.isInteger(spec.cutAfterBytes) && spec.cutAfterBytes >= 0)) return { problem: 'cutAfterBytes needs status 200 and a whole number of bytes' };
+    } else if (!ALLOWED.has(spec.status)) return { problem: `status must be one of ${[...ALLOWED].join(', ')}` };
     if (spec.count !== undefined && spec.rate !== undefined) return { problem: 'give either count or rate, not both' };
     if (spec.rate !== undefined && !(spec.rate > 0 && spec.rate <= 1)) return { problem: 'rate must be in (0, 1]' };
     if (spec.count !== undefined && !(Number.isInteger(spec.count) && spec.count > 0)) return { problem: 'count must be a positive integer' };

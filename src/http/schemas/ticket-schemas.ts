@@ -26,8 +26,11 @@ export const attachmentSchema = {
 const sourceSchema = {
   type: ['object', 'null'],
   additionalProperties: false,
-  required: ['job', 'mailbox', 'internetMessageId', 'hasMime'],
-  properties: { job: { type: 'string' }, mailbox: { type: 'string' }, internetMessageId: nullableString, hasMime: { type: 'boolean', description: 'The raw MIME can be downloaded.' } },
+  required: ['job', 'mailbox', 'internetMessageId', 'hasMime', 'backlog'],
+  properties: {
+    job: { type: 'string' }, mailbox: { type: 'string' }, internetMessageId: nullableString, hasMime: { type: 'boolean', description: 'The raw MIME can be downloaded.' },
+    backlog: { type: 'boolean', description: 'The mail was in the folder when the job first connected (backlog import): it was never acknowledged.' },
+  },
 } as const;
 
 export const ticketSchema = {
@@ -99,7 +102,7 @@ function attachmentJson(a: AttachmentRef): Record<string, unknown> {
 }
 
 function sourceJson(source: Ticket['source']): Record<string, unknown> | null {
-  return source ? { job: source.job, mailbox: source.mailbox, internetMessageId: source.internetMessageId, hasMime: source.rawMimeFileId !== null } : null;
+  return source ? { job: source.job, mailbox: source.mailbox, internetMessageId: source.internetMessageId, hasMime: source.rawMimeFileId !== null, backlog: source.backlog === true } : null;
 }
 
 /** The API's view of a ticket: no internal keys, no stored HTML. */

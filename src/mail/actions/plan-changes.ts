@@ -84,6 +84,8 @@ function planOne(input: PlanInput, existing: ReadonlyMap<number, Ticket>, thread
   const bounce = input.sentNotification ? planBounce(key, message, input.source, input.sentNotification) : null;
   if (bounce) return bounce;
   if (decision.action === 'ignore') return { kind: 'none', action: 'ignored' };
+  // The connector quarantines such mail before planning; a plan that still gets one changes nothing.
+  if (decision.action === 'quarantine') return { kind: 'none', action: 'none' };
   if (decision.action === 'none') return { kind: 'none', action: 'none' };
 
   if (decision.action === 'add-to-ticket') {

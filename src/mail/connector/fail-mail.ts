@@ -74,10 +74,10 @@ export async function quarantineMail(run: MailRun, work: WorkItem, failure: Mail
     }
   }
   const rawMimeFileId = await rawFileFor(run, work, raw);
-  await run.ledger.markQuarantined(work.key, run.clock(), rawMimeFileId);
   const error = { code: failure.error.code, message: failure.error.message };
+  await run.ledger.markQuarantined(work.key, run.clock(), rawMimeFileId, error);
   recordOutcome(run, work, { outcome: 'quarantined', error, attempts, ...(warnings.length > 0 ? { warnings } : {}) });
-  ctx.logger.warn(`quarantined "${identityOf(run, work).subject}" after ${attempts} failed attempts: ${failure.error.message}`, { key: work.key, code: failure.error.code });
+  ctx.logger.warn(`quarantined "${identityOf(run, work).subject}" ${attempts > 0 ? `after ${attempts} failed attempts` : 'at once'}: ${failure.error.message}`, { key: work.key, code: failure.error.code });
 }
 
 export function interrupted(key: string): MailFailure {

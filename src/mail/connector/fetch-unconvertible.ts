@@ -22,6 +22,19 @@ interface GraphMessageProperties {
   sentDateTime?: string | null;
   internetMessageId?: string | null;
   conversationId?: string | null;
+  singleValueExtendedProperties?: { id?: string; value?: string }[] | null;
+}
+
+/**
+ * PidTagMessageClass tells S/MIME items (`IPM.Note.SMIME…`) from rights-protected ones, so the ticket names the right
+ * kind. https://learn.microsoft.com/en-us/office/client-developer/outlook/mapi/pidtagmessageclass-canonical-property
+ */
+const messageClassExpand = "singleValueExtendedProperties($filter=id eq 'String 0x001A')";
+
+function encryptionOf(properties: GraphMessageProperties): 'smime' | 'rights-protected' {
+  // Graph spells the id its own way ("String 0x1a"): compare type and tag, not the text.
+  const messageClass = properties.singleValueExtendedProperties?.find((p) => /^string\s+0x0*1a$/i.test(p.id?.trim() ?? ''))?.value ?? '';
+  return /^ipm\.note\.smime/i.test(messageClass) ? 'smime' : 'rights-protected';
 }
 
 const select = ['id', 'subject', 'from', 'receivedDateTime', 'sentDateTime', 'internetMessageId', 'conversationId'];
@@ -44,7 +57,8 @@ export async function fetchUnconvertible(run: MailRun, work: WorkItem, refusal: 
   const { mailbox } = run.job;
   let properties: GraphMessageProperties;
   try {
-    properties = await run.graph.get<GraphMessageProperties>(messageByIdRequest({ mailbox, messageId: work.item.id, select }).url, { headers: { Prefer: 'IdType="ImmutableId"' }, signal: run.ctx.signal });
+    const { url: byId } = messageByIdRequest({ mailbox, messageId: work.item.id, select });
+    properties = await run.graph.get<GraphMessageProperties>(`${byId}&$expand=${encodeURIComponent(messageClassExpand)}`, { headers: { Prefer: 'IdType="ImmutableId"' }, signal: run.ctx.signal });
   } catch (error) {
     if (isAppError(error, 'GRAPH_NOT_FOUND')) return { kind: 'gone' };
     return failedOrThrow(work.key, error);
@@ -60,7 +74,7 @@ export async function fetchUnconvertible(run: MailRun, work: WorkItem, refusal: 
   const message = buildUnreadableMessage({
     graphId: work.item.id, conversationId: properties.conversationId ?? null, internetMessageId: properties.internetMessageId ?? null,
     from: address ? { address, name: properties.from?.emailAddress?.name ?? '' } : null,
-    subject: properties.subject ?? '', date: properties.sentDateTime ?? properties.receivedDateTime ?? null, reason,
+    subject: properties.subject ?? '', date: properties.sentDateTime ?? properties.receivedDateTime ?? null, reason, encryption: encryptionOf(properties),
   });
   return { kind: 'unreadable', message, bytes: new TextEncoder().encode(standInMime(properties, reason)) };
 }

@@ -66,7 +66,8 @@ export interface MessageLedger {
   markFinished(marks: readonly LedgerMark[], at: Date): Promise<void>;
   /** Counts a failed attempt; returns the attempts so far. `keepApplied`: the writes are done, only post-actions failed. */
   recordFailure(entry: LedgerIdentity, error: { code: string; message: string }, at: Date, extra?: { keepApplied?: LedgerMark['entry']; rawMimeFileId?: string | null }): Promise<number>;
-  markQuarantined(key: string, at: Date, rawMimeFileId?: string | null): Promise<void>;
+  /** `lastError`: why (the last failure, or a rule's reason when a rule quarantined it at once). */
+  markQuarantined(key: string, at: Date, rawMimeFileId?: string | null, lastError?: { code: string; message: string }): Promise<void>;
   /** Gone from the mailbox, or deferred to the next run (a deferred mark never overwrites an entry). */
   markSettled(entries: readonly LedgerIdentity[], status: 'gone' | 'deferred', at: Date): Promise<void>;
   /** Entries a run must look at again although delta will not report them: failed, half-done and in-flight ones. */
@@ -136,9 +137,9 @@ export function createMessageLedger(store: Store): MessageLedger {
       );
       return updated?.attempts ?? 1;
     },
-    async markQuarantined(key, at, rawMimeFileId) {
+    async markQuarantined(key, at, rawMimeFileId, lastError) {
       await withStoreErrors('update message ledger', () =>
-        ledger.updateOne({ _id: key }, { $set: { status: 'quarantined', inflight: null, replayRequestedAt: null, quarantinedAt: at, updatedAt: at, ...(rawMimeFileId ? { rawMimeFileId } : {}) } }));
+        ledger.updateOne({ _id: key }, { $set: { status: 'quarantined', inflight: null, replayRequestedAt: null, quarantinedAt: at, updatedAt: at, ...(rawMimeFileId ? { rawMimeFileId } : {}), ...(lastError ? { lastError } : {}) } }));
     },
     async markSettled(entries, status, at) {
       if (entries.length === 0) return;

@@ -7,7 +7,7 @@ import { decideMessage, joinsTicket, type Decided } from '../decide/index.ts';
 import type { Message } from '../parse/index.ts';
 import { isMessageFailure } from './classify-failure.ts';
 import { ContentDigest } from './content-digest.ts';
-import { failMail } from './fail-mail.ts';
+import { failMail, quarantineMail } from './fail-mail.ts';
 import { findReportedNotifications } from './find-reported-notifications.ts';
 import { finishMail, type Finishing } from './finish-mail.ts';
 import { identityOf, jobPostActions, outcomeOfAction, type MailRun, type WorkItem } from './mail-run.ts';
@@ -103,6 +103,14 @@ export async function processChunk(run: MailRun, mails: readonly FetchedMail[]):
         ...(mail.work.item.conversationId ? { conversationId: mail.work.item.conversationId } : {}),
         ...(senderTickets ? { senderTicketsLastHour: senderTickets } : {}),
       });
+      if (result.decision.action === 'quarantine') {
+        // Set aside by a rule (e.g. encrypted mail for a person to open): the same quarantine as a failing mail, with
+        // the rule's reason, so it is listed, alerted on and replayable, and no post-action touches it.
+        const reason = typeof result.decision.fields.reason === 'string' && result.decision.fields.reason.trim() ? result.decision.fields.reason.trim() : `rule "${result.decision.rule}"`;
+        const error = new AppError('MAIL_QUARANTINED_BY_RULE', `quarantined by rule "${result.decision.rule}": ${reason}`, { hint: 'Look at the mail (quarantine list, raw MIME), then replay it with `mailroom quarantine replay` once the rules let it through.' });
+        await quarantineMail(run, mail.work, { key: mail.work.key, error, stage: 'decide' }, 0, rawOf(mail));
+        continue;
+      }
       if (joinsTicket(result.decision)) threads = threads.with(result.message.ids.internetMessageId, { createdBy: index });
       const sender = result.message.from?.address?.toLowerCase();
       if (senderTickets && sender && result.decision.action === 'create-ticket') senderTickets.set(sender, (senderTickets.get(sender) ?? 0) + 1);

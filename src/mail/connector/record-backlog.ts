@@ -12,7 +12,9 @@ const progressEvery = 1000;
  */
 export function recordBacklog(run: MailRun, skipped: readonly DeltaMessage[], work: readonly WorkItem[]): void {
   const before = run.backlogSeen.skipped + run.backlogSeen.imported;
-  run.backlogSeen.imported += work.filter((w) => w.backlog && !w.entry).length;
+  // What the per-run cap leaves for the next run (deferred) is counted there, when it is processed.
+  const room = Math.max(0, run.job.limits.messagesPerRun - run.handled);
+  run.backlogSeen.imported += work.slice(0, room).filter((w) => w.backlog && w.entry?.status !== 'done').length;
   if (skipped.length > 0) {
     const { ctx } = run;
     const received = skipped.map((m) => m.receivedDateTime ?? '').filter((d) => d !== '').sort();
@@ -26,6 +28,7 @@ export function recordBacklog(run: MailRun, skipped: readonly DeltaMessage[], wo
       subject: `backlog: ${skipped.length} mail${skipped.length === 1 ? '' : 's'} left in the mailbox (received before ${cutoff})`,
       receivedFrom: received[0] ?? null, receivedTo: received[received.length - 1] ?? null,
     });
+    ctx.onProgress({ done: run.handled, total: null, label: `backlog: ${run.backlogSeen.skipped} skipped` });
   }
   const after = run.backlogSeen.skipped + run.backlogSeen.imported;
   if (Math.floor(after / progressEvery) > Math.floor(before / progressEvery)) {

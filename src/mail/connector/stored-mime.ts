@@ -1,5 +1,4 @@
-import { AppError } from '../../core/index.ts';
-import { openFileStream, putFileStream, type Store } from '../../store/index.ts';
+import { putFileStream, readFileChunks, type Store } from '../../store/index.ts';
 import { parseMessageStream, type Message, type ParseMeta } from '../parse/index.ts';
 import { ContentDigest } from './content-digest.ts';
 
@@ -29,16 +28,11 @@ export async function storeMimeStream(store: Store, source: AsyncIterable<Uint8A
   return { fileId: file.fileId!, length: file.length, digest: digest.finish().digest, head: digest.headerBlock() };
 }
 
-async function openStored(store: Store, fileId: string): Promise<AsyncIterable<Uint8Array>> {
-  const file = await openFileStream(store, fileId);
-  if (!file) throw new AppError('STORE_ERROR', `the stored MIME ${fileId} is missing from the file store`, { details: { fileId } });
-  return file.stream as AsyncIterable<Uint8Array>;
-}
 
 /** A mail's MIME kept in the file store earlier (a replay of a mail gone from the mailbox), read once for its digest. */
 export async function readStoredMime(store: Store, fileId: string): Promise<StoredMime> {
   const digest = new ContentDigest();
-  for await (const chunk of await openStored(store, fileId)) digest.update(chunk);
+  for await (const chunk of readFileChunks(store, fileId)) digest.update(chunk);
   return { fileId, length: digest.length, digest: digest.finish().digest, head: digest.headerBlock() };
 }
 
@@ -47,7 +41,7 @@ export async function readStoredMime(store: Store, fileId: string): Promise<Stor
  * up to `attachmentMaxBytes` each (larger ones are only measured and hashed, and listed as skipped later).
  */
 export async function parseStoredMime(store: Store, mime: StoredMime, options: { attachmentMaxBytes: number; meta: ParseMeta }): Promise<Message> {
-  return parseMessageStream(await openStored(store, mime.fileId), {
+  return parseMessageStream(readFileChunks(store, mime.fileId), {
     storeAttachment: async (content, meta) => {
       const file = await putFileStream(store, content, { ...meta, kind: 'attachment' }, { maxBytes: options.attachmentMaxBytes });
       return { fileId: file.fileId, size: file.length, checksum: file.checksum };

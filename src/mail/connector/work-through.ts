@@ -67,39 +67,40 @@ async function handleGroup(run: MailRun, group: readonly WorkItem[]): Promise<vo
   const fresh = group.filter((w) => !w.pending);
   let chunk: FetchedMail[] = [];
   let bytes = 0;
-  // One fetch unit at a time (a mail alone, or a $batch sized by bytes), so no more MIME is held than one unit and
-  // the chunk being filled.
-  for (const unit of planFetches(fresh)) {
-    const fetched: Map<string, Fetched> = unit.length === 1 && fetchedAlone(unit[0]!)
-      ? new Map([[unit[0]!.key, await fetchOne(run, unit[0]!)]])
-      : await fetchBatched(run, unit);
-    for (const w of unit) {
-      const result = fetched.get(w.key)!;
-      fetched.delete(w.key);
-      if (result.kind === 'gone') {
-        await run.ledger.markSettled([identityOf(run, w)], 'gone', run.clock());
-        recordOutcome(run, w, { outcome: 'gone' });
-        continue;
-      }
-      if (result.kind === 'failed') {
-        await failMail(run, w, result.failure);
-        continue;
-      }
-      if (result.kind === 'stored') {
-        // Too large to hold with others: processed on its own, in order.
-        if (chunk.length > 0) await processChunk(run, chunk);
-        chunk = [];
-        bytes = 0;
-        await processChunk(run, [{ work: w, stored: result.stored }]);
-        continue;
-      }
+  // Mail in its order; its fetch unit (a mail alone, or a $batch sized by bytes) is fetched when its first mail is
+  // reached, so no more MIME is held than one batch and the chunk being filled.
+  const units = planFetches(fresh);
+  const unitOf = new Map(units.flatMap((unit) => unit.map((w) => [w.key, unit] as const)));
+  const fetched = new Map<string, Fetched>();
+  for (const w of fresh) {
+    if (!fetched.has(w.key)) {
+      const unit = unitOf.get(w.key)!;
+      const results: Map<string, Fetched> = unit.length === 1 && fetchedAlone(unit[0]!)
+        ? new Map([[unit[0]!.key, await fetchOne(run, unit[0]!)]])
+        : await fetchBatched(run, unit);
+      for (const [key, result] of results) fetched.set(key, result);
+    }
+    const result = fetched.get(w.key)!;
+    fetched.delete(w.key);
+    if (result.kind === 'gone') {
+      await run.ledger.markSettled([identityOf(run, w)], 'gone', run.clock());
+      recordOutcome(run, w, { outcome: 'gone' });
+      continue;
+    }
+    if (result.kind === 'failed') {
+      await failMail(run, w, result.failure);
+      continue;
+    }
+    // A stored mail holds only its header block here: it joins the chunk without counting towards its bytes.
+    if (result.kind === 'stored') chunk.push({ work: w, stored: result.stored });
+    else {
       chunk.push({ work: w, raw: result.bytes, ...(result.kind === 'unreadable' ? { unreadable: result.message } : {}) });
       bytes += result.bytes.byteLength;
-      if (bytes >= chunkBytes) {
-        await processChunk(run, chunk);
-        chunk = [];
-        bytes = 0;
-      }
+    }
+    if (bytes >= chunkBytes || chunk.length >= CHUNK) {
+      await processChunk(run, chunk);
+      chunk = [];
+      bytes = 0;
     }
   }
   if (chunk.length > 0) await processChunk(run, chunk);
