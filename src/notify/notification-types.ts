@@ -1,5 +1,7 @@
 /** Shapes of rules/notifications.json (validated by notifications.schema.json) and of the outbox. */
 
+import type { DeliveryReportWrite } from '../tickets/index.ts';
+
 export type NotificationTrigger = 'ticket.created' | 'comment.added' | 'ticket.assigned' | 'ticket.status-changed' | 'due-approaching';
 
 /** One recipient source; a rule lists several and the union (deduplicated by address) is notified. */
@@ -79,21 +81,11 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppress
  */
 export type SuppressionReason = 'auto-generated' | 'own-mailbox' | 'rate-limited' | 'invalid-address' | 'author' | 'bounced' | 'backlog';
 
-/** One delivery report (DSN) received for a sent notification, as the mail lane read it. */
-export interface DeliveryReportRecord {
-  /** The report mail's ledger key: recording the same report again is a no-op. */
-  reportKey: string;
-  /** `failed` makes the entry `bounced`; `delayed` is only recorded. */
-  action: 'failed' | 'delayed';
-  /** RFC 3463 status, e.g. "5.1.10"; null when the report gave none. */
-  status: string | null;
-  recipient: string;
-  diagnostic: string | null;
-  /** Failed with a 5.x.x status: counts towards suppressing the address. */
-  permanent: boolean;
-  reporter: string | null;
-  reportedAt: Date;
-}
+/**
+ * One delivery report (DSN) received for a sent notification, as stored on its outbox entry: what the mail lane
+ * wrote (tickets' DeliveryReportWrite) without the entry's own id and address, and always with a time.
+ */
+export type DeliveryReportRecord = Omit<DeliveryReportWrite, 'notificationId' | 'to' | 'reportedAt'> & { reportedAt: Date };
 
 /**
  * An address Mailroom stopped mailing (collection notification_suppressions, `_id` = the lower-cased address): its
