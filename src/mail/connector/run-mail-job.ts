@@ -89,8 +89,9 @@ async function retryUnfinished(run: MailRun): Promise<boolean> {
  */
 async function selectWork(run: MailRun, items: readonly DeltaMessage[]): Promise<{ work: WorkItem[]; backlog: DeltaMessage[] }> {
   const mailbox = run.job.mailbox;
-  const candidates = items
-    .slice()
+  // Graph may list one mail twice in a page (https://learn.microsoft.com/en-us/graph/delta-query-overview: a change
+  // can be replayed); it is worked on once, as its last listing says (one fetch unit and one outcome a mail).
+  const candidates = [...new Map(items.map((item) => [item.id, item])).values()]
     .sort(byReceived)
     .map((item) => ({ item, key: ledgerKey(mailbox, item.id), legacy: legacyLedgerKey(mailbox, item.internetMessageId, item.id) }));
   const known = await run.ledger.getMany(candidates.flatMap((c) => [c.key, c.legacy]));
