@@ -24,6 +24,9 @@ function printRun(run: JobRunRecord, deps: CliDeps): void {
       i.outcome, shorten(i.subject ?? '', 40), i.sender ?? '', i.rule ?? '', i.target ?? '', i.error ? `${i.error.code}: ${shorten(i.error.message, 60)}` : '',
     ])));
   }
+  for (const item of run.items) {
+    for (const warning of (item.warnings as string[] | undefined) ?? []) deps.stdout(`warning (${shorten(item.subject ?? item.key, 40)}): ${warning}\n`);
+  }
   if (run.itemsOmitted > 0) deps.stdout(`(${run.itemsOmitted} more items not stored)\n`);
 }
 
