@@ -18,6 +18,7 @@ import { registerSecurity } from './plugins/security-plugin.ts';
 import type { RouteContext, RouteGroup } from './route-group.ts';
 import { routeGroups } from './route-groups.ts';
 import { sharedSchemas } from './schemas/shared-schemas.ts';
+import { defaultSessionSweepMs, startSessionSweep, type SessionSweep } from './session-sweep.ts';
 
 export interface HttpServerOptions {
   /** Defaults to the config's `http` settings. */
@@ -26,6 +27,8 @@ export interface HttpServerOptions {
   extraGroups?: readonly RouteGroup[];
   /** Shown in the OpenAPI document. */
   version?: string;
+  /** How often a listening server deletes expired console sessions (milliseconds; default 15 minutes). */
+  sessionSweepMs?: number;
 }
 
 export interface HttpServer {
@@ -90,6 +93,7 @@ export async function createHttpServer(host: HttpHost, options: HttpServerOption
   const sessions = createSessionStore(host.store, host.clock);
   const oneTime = createOneTimeSignIn();
   let listening: string | null = null;
+  let sweep: SessionSweep | null = null;
   const baseUrl = (): string => settings.publicBaseUrl ?? listening ?? `http${tls ? 's' : ''}://${settings.host}:${settings.port}`;
   const context: RouteContext = { host, settings, tokens, sessions, oneTime, baseUrl };
 
@@ -122,6 +126,7 @@ export async function createHttpServer(host: HttpHost, options: HttpServerOption
       const port = typeof address === 'object' && address ? address.port : settings.port;
       const shownHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
       listening = `http${tls ? 's' : ''}://${shownHost}:${port}`;
+      sweep ??= startSessionSweep(sessions, host.logger, options.sessionSweepMs ?? defaultSessionSweepMs);
       return listening;
     },
     issueSignInUrl(next) {
@@ -129,6 +134,9 @@ export async function createHttpServer(host: HttpHost, options: HttpServerOption
       const query = new URLSearchParams({ token: oneTime.issue(), ...(next ? { next } : {}) });
       return `${baseUrl()}/auth/one-time?${query.toString()}`;
     },
-    close: () => fastify.close(),
+    async close() {
+      await sweep?.stop();
+      await fastify.close();
+    },
   };
 }
