@@ -1,5 +1,5 @@
 import { AppError, isAppError, toAppError } from '../../core/index.ts';
-import { batchBodyBytes, maxBatchSize, messageByIdRequest, messageValueRequest, readMessageSize } from '../../graph/index.ts';
+import { batchBodyBytes, maxBatchSize, type BatchResponse, messageByIdRequest, messageValueRequest, readMessageSize } from '../../graph/index.ts';
 import { isMessageFailure } from './classify-failure.ts';
 import { readFileBytes } from '../../store/index.ts';
 import { fetchUnconvertible, isStandIn, unconvertibleFromStandIn, type Unconvertible } from './fetch-unconvertible.ts';
@@ -142,6 +142,18 @@ export async function fetchOne(run: MailRun, work: WorkItem): Promise<Fetched> {
   }
 }
 
+/**
+ * A body Graph garbled (not base64 where it must be) fails that mail alone, like a download broken midway: it is
+ * fetched again (on its own) on the next run, an attempt counted, instead of stopping every run at the same batch.
+ */
+function bodyOf(work: WorkItem, response: BatchResponse): Fetched {
+  try {
+    return { kind: 'raw', bytes: batchBodyBytes(response) };
+  } catch (error) {
+    return { kind: 'failed', failure: { key: work.key, stage: 'fetch', error: toAppError(error) } };
+  }
+}
+
 /** Small mails' MIME in one `$batch` (a unit of `planFetches`; results by key). */
 export async function fetchBatched(run: MailRun, items: readonly WorkItem[]): Promise<Map<string, Fetched>> {
   const out = new Map<string, Fetched>();
@@ -156,7 +168,7 @@ export async function fetchBatched(run: MailRun, items: readonly WorkItem[]): Pr
     else if (response.error && isAppError(response.error, 'GRAPH_MIME_CONVERSION_FAILED')) out.set(work.key, await fetchUnconvertible(run, work, response.error));
     else if (response.error) out.set(work.key, asFailure(work.key, response.error));
     else if (response.status >= 400) out.set(work.key, asFailure(work.key, new AppError('GRAPH_ERROR', `fetching the message failed with ${response.status}`)));
-    else out.set(work.key, { kind: 'raw', bytes: batchBodyBytes(response) });
+    else out.set(work.key, bodyOf(work, response));
   }
   return out;
 }
