@@ -1,9 +1,9 @@
 import { backlogSetting, defaultBacklogSince } from '../config/backlog-setting.ts';
 import type { JobConfig } from '../config/job-config.ts';
-import { readMailBacklog } from '../mail/connector/index.ts';
+import { readMailBacklogs } from '../mail/connector/index.ts';
 
 /** The database handle, as the connector's reader takes it (http/ reaches the store only through services). */
-type Store = Parameters<typeof readMailBacklog>[0];
+type Store = Parameters<typeof readMailBacklogs>[0];
 
 /**
  * A mail job's backlog setting and its first connection, as `mailroom jobs list`, the API's job resource and the
@@ -26,11 +26,12 @@ export interface JobBacklogDescription {
 /** The backlog of every mail job of `jobs` by name; other job types have none. */
 export async function describeJobBacklogs(store: Store, jobs: readonly JobConfig[]): Promise<Map<string, JobBacklogDescription>> {
   const out = new Map<string, JobBacklogDescription>();
-  for (const job of jobs) {
-    if (job.type !== 'mail') continue;
+  const mailJobs = jobs.filter((job) => job.type === 'mail');
+  const reads = await readMailBacklogs(store, mailJobs);
+  for (const job of mailJobs) {
     const setting = backlogSetting(job);
     const since = setting.mode === 'skip' ? null : setting.sinceText;
-    const read = await readMailBacklog(store, job);
+    const read = reads.get(job.name);
     if (!read) {
       // Before the first connection only a fixed date says where the cut will be.
       const fixed = setting.mode === 'import' && setting.since.kind === 'date' ? setting.since.at : null;
