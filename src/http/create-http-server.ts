@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createApiTokenStore, createOneTimeSignIn, createSessionStore } from '../auth/access/index.ts';
+import { createApiTokenStore, createOneTimeSignIn, createSessionStore, createSignInRequestStore } from '../auth/access/index.ts';
 import { withHttpDefaults, type HttpConfig } from '../config/http-config.ts';
 import { resolveSecret } from '../config/secret-ref.ts';
 import { AppError } from '../core/index.ts';
@@ -27,7 +27,7 @@ export interface HttpServerOptions {
   extraGroups?: readonly RouteGroup[];
   /** Shown in the OpenAPI document. */
   version?: string;
-  /** How often a listening server deletes expired console sessions (milliseconds; default 15 minutes). */
+  /** How often a listening server deletes expired console sessions and sign-in requests (milliseconds; default 15 minutes). */
   sessionSweepMs?: number;
 }
 
@@ -91,6 +91,7 @@ export async function createHttpServer(host: HttpHost, options: HttpServerOption
 
   const tokens = createApiTokenStore(host.store, host.clock);
   const sessions = createSessionStore(host.store, host.clock);
+  const signInRequests = createSignInRequestStore(host.store, host.clock);
   const oneTime = createOneTimeSignIn();
   let listening: string | null = null;
   let sweep: SessionSweep | null = null;
@@ -126,7 +127,8 @@ export async function createHttpServer(host: HttpHost, options: HttpServerOption
       const port = typeof address === 'object' && address ? address.port : settings.port;
       const shownHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
       listening = `http${tls ? 's' : ''}://${shownHost}:${port}`;
-      sweep ??= startSessionSweep(sessions, host.logger, options.sessionSweepMs ?? defaultSessionSweepMs);
+      const expiring = [{ what: 'console session(s)', purgeExpired: () => sessions.purgeExpired() }, { what: 'sign-in request(s) never finished', purgeExpired: () => signInRequests.purgeExpired() }];
+      sweep ??= startSessionSweep(expiring, host.logger, options.sessionSweepMs ?? defaultSessionSweepMs);
       return listening;
     },
     issueSignInUrl(next) {
