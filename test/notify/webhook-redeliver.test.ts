@@ -5,6 +5,8 @@ import type { CliDeps } from '../../src/cli/cli-deps.ts';
 import { registerCommands } from '../../src/cli/register-commands.ts';
 import { withHttpDefaults } from '../../src/config/http-config.ts';
 import { createSilentLogger } from '../../src/log/index.ts';
+import { createApiTokenStore } from '../../src/auth/access/index.ts';
+import { createHttpServer } from '../../src/http/index.ts';
 import { createWebhookQueue, deliverWebhooks } from '../../src/notify/webhooks/index.ts';
 import type { App } from '../../src/app.ts';
 import { startMailWorld } from '../helpers/mail-world.ts';
@@ -45,6 +47,21 @@ test('a webhook target that never accepts an event raises an alert (health) unti
   t.truthy(check, degraded.out);
   t.regex(check!.message, /webhook target crm did not accept 1 event in all their attempts \(last: crm answered 503\)/);
 
+  // The API's face of the same: what failed, and who may queue it again.
+  const server = await createHttpServer(app);
+  t.teardown(() => server.close());
+  const url = await server.listen();
+  const tokens = createApiTokenStore(app.store, app.clock);
+  const reader = (await tokens.create({ name: 'reader', scopes: ['notifications:read'] })).token;
+  const operator = (await tokens.create({ name: 'operator', scopes: ['notifications:read', 'jobs:manage'] })).token;
+  const api = async (method: string, path: string, token: string) => {
+    const response = await fetch(`${url}/api/v1/notifications${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+    return { status: response.status, json: await response.json() as Record<string, unknown> };
+  };
+  t.like(await api('GET', '/webhooks/failed', reader), { status: 200, json: { targets: [{ target: 'crm', failed: 1, lastError: { code: 'WEBHOOK_DELIVERY_FAILED' } }] } });
+  t.is((await api('POST', '/webhooks/crm/redeliver', reader)).status, 403, 'a reader may not redeliver');
+  t.like(await api('POST', '/webhooks/erp/redeliver', operator), { status: 400, json: { error: { code: 'USAGE' } } });
+
   const unknown = await t.throwsAsync(cli(app, ['notifications', 'redeliver', 'erp']));
   t.regex(String(unknown), /no webhook target named "erp" \(known: crm\)/);
   t.is((await cli(app, ['notifications', 'redeliver', 'crm'])).out, 'queued 1 event(s) to crm again: the notifications job delivers them on its next run\n');
@@ -54,4 +71,6 @@ test('a webhook target that never accepts an event raises an alert (health) unti
   const healthy = await cli(app, ['health', '--json']);
   t.false(healthy.out.includes('webhook-failing'), healthy.out);
   t.is((await cli(app, ['notifications', 'redeliver', 'crm'])).out, 'crm has no failed deliveries\n');
+  t.like(await api('GET', '/webhooks/failed', reader), { status: 200, json: { targets: [] } });
+  t.like(await api('POST', '/webhooks/crm/redeliver', operator), { status: 200, json: { target: 'crm', queued: 0 } });
 });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { AppError, systemClock } from '../../core/index.ts';
 import { createOutbox, createSuppressionList, type OutboxEntry, type OutboxStatus, type SuppressedAddress } from '../../notify/index.ts';
-import { createWebhookQueue } from '../../notify/webhooks/index.ts';
+import { redeliverWebhooks } from '../../notify/webhooks/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
 import { formatTable, formatWhen, shorten } from './format-table.ts';
@@ -89,9 +89,7 @@ export function registerNotificationsCommands(program: Command, deps: CliDeps & 
     .option('--json', 'print JSON')
     .action(async (target: string, options: { json?: boolean }) => {
       const app = await deps.openApp();
-      const known = (app.config.http?.webhooks ?? []).map((w) => w.name);
-      if (!known.includes(target)) throw new AppError('USAGE', `no webhook target named "${target}" (known: ${known.join(', ') || 'none'})`, { hint: 'Webhook targets are http.webhooks in a file in schedules/.' });
-      const queued = await createWebhookQueue(app.store, app.clock).requeueFailed(target);
+      const queued = await redeliverWebhooks(app.store, app.clock, app.config.http?.webhooks ?? [], target);
       if (options.json) return void deps.stdout(`${JSON.stringify({ target, queued })}\n`);
       deps.stdout(queued === 0 ? `${target} has no failed deliveries\n` : `queued ${queued} event(s) to ${target} again: the notifications job delivers them on its next run\n`);
     });
