@@ -27,6 +27,7 @@ export function withAlertsDefaults(raw: Raw, file: string): AlertsJobConfig {
       pushSubscriptions: section(rules.pushSubscriptions, { enabled: true }),
       quarantine: section(rules.quarantine, { enabled: true, threshold: 5, window: '1 day' }),
       suppressedRecipients: section(rules.suppressedRecipients, { enabled: true }),
+      webhookDeliveries: section(rules.webhookDeliveries, { enabled: true }),
     },
     jobs: Object.fromEntries(Object.entries(jobs).map(([name, o]) => [name, { ...o, enabled: (o.enabled as boolean | undefined) ?? true }])),
   };

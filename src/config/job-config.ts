@@ -113,6 +113,8 @@ export interface AlertsJobConfig extends JobBase {
     quarantine: { enabled: boolean; threshold: number; window: string };
     /** An address not mailed any more after repeated hard bounces (src/notify): a person must correct or lift it. */
     suppressedRecipients: { enabled: boolean };
+    /** A webhook target that did not accept events in all their attempts (src/notify/webhooks): a person must fix it and redeliver. */
+    webhookDeliveries: { enabled: boolean };
   };
   jobs: Record<string, AlertsJobOverride>;
 }

@@ -57,7 +57,7 @@ const alertSchema = {
   required: ['key', 'type', 'severity', 'subject', 'summary', 'hint', 'since', 'lastSeenAt', 'mailed'],
   properties: {
     key: { type: 'string', description: '`<type>:<subject>`, stable while the condition lasts.' },
-    type: { enum: ['job-failing', 'job-silent', 'credential-expiry', 'delegated-sign-in', 'push-subscription', 'quarantine-growing', 'recipient-suppressed'] },
+    type: { enum: ['job-failing', 'job-silent', 'credential-expiry', 'delegated-sign-in', 'push-subscription', 'quarantine-growing', 'recipient-suppressed', 'webhook-failing'] },
     severity: { enum: ['warning', 'critical'] },
     subject: { type: 'string', description: 'The job, connection or subscription it is about.' },
     summary: { type: 'string' }, hint: { type: 'string' },

@@ -8,12 +8,20 @@ import type { Store } from '../store/index.ts';
 import type { JobConfig } from '../config/job-config.ts';
 import { agendaJobNames, type AgendaJobData } from './agenda-job-names.ts';
 import { readJobOverrides } from './job-overrides.ts';
+import { intervalOf, nextSlot } from './job-phase.ts';
 import { isEffectivelyEnabled, reconcileSchedules, type ReconcileResult } from './reconcile-schedules.ts';
 import { AppError, isAppError } from '../core/index.ts';
 import { withStoreErrors } from '../store/index.ts';
 
 /** The collection @agendajs/mongo-backend keeps its entries in (its default). */
 const agendaCollection = 'agendaJobs';
+
+/**
+ * Jobs a worker runs at once unless told otherwise (`mailroom worker --concurrency`). An empty poll mostly waits on
+ * the database and Graph (measured in README's performance paragraph), so more than the cores; a run working a backlog
+ * holds up to a 12 MiB $batch of MIME, so not so many that a worker's memory follows the number of busy mailboxes.
+ */
+export const defaultConcurrency = 8;
 
 /** What the scheduler needs of the application (the composition root provides it). */
 export interface SchedulerHost {
@@ -36,7 +44,7 @@ export interface SchedulerOptions {
   lockLifetimeMs?: number;
   /** How often this worker looks for due jobs (ms). Default 5 s. */
   processEveryMs?: number;
-  /** Jobs of all kinds this worker runs at once. Default 4. */
+  /** Jobs of all kinds this worker runs at once. Default `defaultConcurrency`. */
   maxConcurrency?: number;
 }
 
@@ -59,8 +67,8 @@ export function createScheduler(app: SchedulerHost, options: SchedulerOptions = 
     backend: new MongoBackend({ mongo: app.store.db }),
     name: workerName,
     processEvery: options.processEveryMs ?? 5000,
-    maxConcurrency: options.maxConcurrency ?? 4,
-    defaultConcurrency: options.maxConcurrency ?? 4,
+    maxConcurrency: options.maxConcurrency ?? defaultConcurrency,
+    defaultConcurrency: options.maxConcurrency ?? defaultConcurrency,
     defaultLockLifetime: lockLifetime,
   });
   const abortWaitMs = 15_000;
@@ -108,16 +116,23 @@ export function createScheduler(app: SchedulerHost, options: SchedulerOptions = 
       app.logger.info(`scheduler: ${(error as Error).message}; skipping this tick`);
     } finally {
       clearInterval(touch);
+      // Agenda would repeat an interval from when this run started (each late start moving the job later, and jobs
+      // started together staying together); the next run is the job's next slot instead. Agenda saves it as the run ends.
+      const interval = intervalOf(String(agendaJob.attrs.repeatInterval ?? ''));
+      if (interval !== null) agendaJob.attrs.nextRunAt = nextSlot(name, interval, agendaJob.attrs.lastRunAt ?? new Date());
     }
   }
 
   for (const agendaName of new Set(Object.values(agendaJobNames))) {
-    agenda.define<AgendaJobData>(agendaName, runAgendaJob, { lockLifetime, concurrency: options.maxConcurrency ?? 4 });
+    agenda.define<AgendaJobData>(agendaName, runAgendaJob, { lockLifetime, concurrency: options.maxConcurrency ?? defaultConcurrency });
   }
 
   async function reconcile(): Promise<ReconcileResult> {
-    const result = await reconcileSchedules(agenda, app.config.jobs, await readJobOverrides(app.store));
-    app.logger.info('schedules reconciled', { ...result });
+    const result = await reconcileSchedules(agenda, app.store, app.config.jobs, await readJobOverrides(app.store));
+    const { firstRuns, ...names } = result;
+    const times = Object.values(firstRuns).map((d) => d.getTime());
+    const spread = times.length > 1 ? { firstRuns: times.length, spreadSeconds: Math.round((Math.max(...times) - Math.min(...times)) / 100) / 10 } : {};
+    app.logger.info('schedules reconciled', { ...names, ...spread });
     return result;
   }
 
@@ -128,7 +143,7 @@ export function createScheduler(app: SchedulerHost, options: SchedulerOptions = 
     async start() {
       const result = await reconcile();
       await agenda.start();
-      app.logger.info(`worker ${workerName} started`, { jobs: app.config.jobs.length });
+      app.logger.info(`worker ${workerName} started`, { jobs: app.config.jobs.length, concurrency: options.maxConcurrency ?? defaultConcurrency });
       return result;
     },
     async stop(graceMs = 30_000) {

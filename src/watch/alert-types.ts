@@ -2,7 +2,8 @@
 
 export type AlertSeverity = 'warning' | 'critical';
 
-export type AlertType = 'job-failing' | 'job-silent' | 'credential-expiry' | 'delegated-sign-in' | 'push-subscription' | 'quarantine-growing' | 'recipient-suppressed';
+export type AlertType = 'job-failing' | 'job-silent' | 'credential-expiry' | 'delegated-sign-in' | 'push-subscription' | 'quarantine-growing' | 'recipient-suppressed'
+  | 'webhook-failing';
 
 /** A condition that holds now, as one evaluation found it. Pure data: evaluations return these, nothing else. */
 export interface AlertCondition {

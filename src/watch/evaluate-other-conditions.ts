@@ -76,7 +76,17 @@ function suppressedCondition(s: SuppressedAddress): AlertCondition {
   };
 }
 
-/** Credentials, delegated sign-ins, reported push subscriptions, the quarantine and suppressed recipients. Pure. */
+function webhookCondition(w: NonNullable<WatchFacts['failedWebhooks']>[number]): AlertCondition {
+  const last = w.lastError ? ` (last: ${w.lastError.message})` : '';
+  return {
+    key: `webhook-failing:${w.target}`, type: 'webhook-failing', severity: 'warning', subject: w.target,
+    summary: `webhook target ${w.target} did not accept ${w.failed} event${w.failed === 1 ? '' : 's'} in all their attempts${last}`,
+    hint: `The system behind it missed them. Fix the target (its URL, secret or availability), then \`mailroom notifications redeliver ${w.target}\` queues them again for the notifications job.`,
+    details: { target: w.target, failed: w.failed, lastError: w.lastError, lastAttemptAt: w.lastAttemptAt },
+  };
+}
+
+/** Credentials, delegated sign-ins, reported push subscriptions, the quarantine, suppressed recipients and webhook targets. Pure. */
 export function evaluateOtherConditions(facts: WatchFacts, rules: AlertRules): AlertCondition[] {
   const r = rules.rules;
   const out: AlertCondition[] = [];
@@ -105,5 +115,6 @@ export function evaluateOtherConditions(facts: WatchFacts, rules: AlertRules): A
     }
   }
   if (r.suppressedRecipients.enabled) out.push(...(facts.suppressedRecipients ?? []).map(suppressedCondition));
+  if (r.webhookDeliveries.enabled) out.push(...(facts.failedWebhooks ?? []).map(webhookCondition));
   return out;
 }

@@ -5,6 +5,7 @@ import type { JobResults } from '../jobs/index.ts';
 import { collectionNames, withStoreErrors, type Store } from '../store/index.ts';
 import { readCredentialExpiry } from './read-credential-expiry.ts';
 import { createPushStore } from '../push/index.ts';
+import { createWebhookQueue } from '../notify/webhooks/index.ts';
 import { createSuppressionList } from '../notify/index.ts';
 import type { AlertRules, DelegatedConnectionFacts, WatchFacts, WatchedJob } from './watch-facts.ts';
 
@@ -80,5 +81,6 @@ export async function gatherWatchFacts(context: GatherContext): Promise<WatchFac
     quarantined: context.rules.rules.quarantine.enabled ? await quarantinedCounts(context) : [],
     push: await createPushStore(context.store).list(),
     ...(context.rules.rules.suppressedRecipients.enabled ? { suppressedRecipients: await createSuppressionList(context.store, () => context.now).list() } : {}),
+    ...(context.rules.rules.webhookDeliveries.enabled ? { failedWebhooks: await createWebhookQueue(context.store, () => context.now).failedByTarget() } : {}),
   };
 }

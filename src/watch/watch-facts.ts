@@ -16,6 +16,8 @@ export interface WatchFacts {
   push: PushState[];
   /** Addresses notifications are suppressed to after repeated hard bounces (src/notify); absent when not read. */
   suppressedRecipients?: SuppressedAddress[];
+  /** Webhook targets with deliveries given up on (src/notify/webhooks); absent when not read. */
+  failedWebhooks?: { target: string; failed: number; lastError: { code: string; message: string } | null; lastAttemptAt: Date }[];
 }
 
 export interface WatchedJob {

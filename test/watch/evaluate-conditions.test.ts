@@ -28,6 +28,7 @@ function pushState(status: PushState['status']): PushState {
   };
 }
 
+const failedHook = { target: 'crm', failed: 2, lastError: { code: 'WEBHOOK_DELIVERY_FAILED', message: 'crm answered 503' }, lastAttemptAt: now };
 const facts = (over: Partial<WatchFacts>): WatchFacts => ({ now, jobs: [], credentials: [], delegated: [], quarantined: [], push: [], ...over });
 const keys = (found: { key: string; severity: string }[]): string[] => found.map((c) => `${c.key} ${c.severity}`);
 
@@ -85,6 +86,9 @@ const otherTable: [string, Partial<WatchFacts>, ReturnType<typeof rules>, string
   ['push rule switched off', { push: [pushState('failing')] }, rules({ rules: { pushSubscriptions: { enabled: false } } }), []],
   ['an address suppressed after hard bounces needs a person', { suppressedRecipients: [suppressed('ann@fabrikam.example')] }, rules(), ['recipient-suppressed:ann@fabrikam.example warning']],
   ['suppressed-recipients rule switched off', { suppressedRecipients: [suppressed('ann@fabrikam.example')] }, rules({ rules: { suppressedRecipients: { enabled: false } } }), []],
+  ['a webhook target gave up on events', { failedWebhooks: [failedHook] }, rules(), ['webhook-failing:crm warning']],
+  ['no webhook delivery given up on', { failedWebhooks: [] }, rules(), []],
+  ['webhook rule switched off', { failedWebhooks: [failedHook] }, rules({ rules: { webhookDeliveries: { enabled: false } } }), []],
 ];
 
 for (const [name, over, r, expected] of otherTable) {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AppError, systemClock } from '../../core/index.ts';
 import { createOutbox, createSuppressionList, type OutboxEntry, type OutboxStatus, type SuppressedAddress } from '../../notify/index.ts';
+import { redeliverWebhooks } from '../../notify/webhooks/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
 import { formatTable, formatWhen, shorten } from './format-table.ts';
@@ -80,6 +81,17 @@ export function registerNotificationsCommands(program: Command, deps: CliDeps & 
       const lifted = await createSuppressionList(store, systemClock).lift(address);
       if (options.json) return void deps.stdout(`${JSON.stringify(suppressionJson(lifted))}\n`);
       deps.stdout(`${lifted._id} is mailed again; notifications suppressed before stay suppressed\n`);
+    });
+
+  notifications
+    .command('redeliver <target>')
+    .description('queue the events a webhook target did not accept in all their attempts again, once the target is fixed')
+    .option('--json', 'print JSON')
+    .action(async (target: string, options: { json?: boolean }) => {
+      const app = await deps.openApp();
+      const queued = await redeliverWebhooks(app.store, app.clock, app.config.http?.webhooks ?? [], target);
+      if (options.json) return void deps.stdout(`${JSON.stringify({ target, queued })}\n`);
+      deps.stdout(queued === 0 ? `${target} has no failed deliveries\n` : `queued ${queued} event(s) to ${target} again: the notifications job delivers them on its next run\n`);
     });
 }
 

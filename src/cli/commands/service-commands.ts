@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
-import { createScheduler } from '../../scheduler/index.ts';
+import { createScheduler, defaultConcurrency } from '../../scheduler/index.ts';
+import { AppError } from '../../core/index.ts';
 import { importCalendarPlan } from '../../calendar/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
 import { untilSignal } from '../until-signal.ts';
@@ -13,6 +14,18 @@ interface RunOptions {
   /** `start` serves the API and console too; `worker` only runs jobs. */
   withHttp?: boolean;
   graceMs: number;
+  /** Jobs this process runs at once (`--concurrency`). */
+  concurrency: number;
+}
+
+/** `--concurrency`: a whole number of jobs from 1 to 256 (more only queue up on the database and the mailbox's Graph limits). */
+export function parseConcurrency(value: string | undefined): number {
+  if (value === undefined) return defaultConcurrency;
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isInteger(n) || n < 1 || n > 256) {
+    throw new AppError('USAGE', `--concurrency must be a whole number of jobs from 1 to 256, not "${value}"`, { hint: `Leave it out for the default of ${defaultConcurrency}.` });
+  }
+  return n;
 }
 
 /** A server or other resource the service opened; closed after the scheduler has stopped, last opened first. */
@@ -72,7 +85,7 @@ async function serve(deps: CliDeps, options: RunOptions, closables: Closable[], 
       logger.info(`demo: a new mail arrived in ${demoLiveMail.mailbox} ${demoLiveMail.folder} after ${demoLiveMail.job} connected (the mail found there at first is backlog, never acknowledged); its ticket and acknowledgement follow within a minute`);
     },
   };
-  const scheduler = createScheduler(host, { processEveryMs: 2000 });
+  const scheduler = createScheduler(host, { processEveryMs: 2000, maxConcurrency: options.concurrency });
   const reconciled = await scheduler.start();
   const active = [...reconciled.added, ...reconciled.changed, ...reconciled.unchanged];
   logger.info(`scheduled ${active.length} job(s): ${active.join(', ') || 'none'}`, { database: app.store.origin === 'uri' ? 'MONGODB_URI' : `embedded ${app.store.origin === 'shared' ? 'server of another command' : app.store.origin} at ${app.store.uri}` });
@@ -105,18 +118,22 @@ export function registerServiceCommands(program: Command, deps: CliDeps): void {
     .command('start')
     .description('all in one: the database (embedded unless MONGODB_URI is set), a worker, and the demo emulator when no real tenant is configured')
     .option('--grace <seconds>', 'on SIGTERM/SIGINT, how long running jobs may take to finish', '30')
-    .action(async (options: { grace: string }) => {
+    .option('--concurrency <jobs>', `jobs its worker runs at once (default ${defaultConcurrency})`)
+    .action(async (options: { grace: string; concurrency?: string }) => {
+      const concurrency = parseConcurrency(options.concurrency);
       const config = await deps.loadConfig();
-      await runService(deps, { withEmulator: wantsEmulator(deps, config.connections), withHttp: true, graceMs: Number(options.grace) * 1000 });
+      await runService(deps, { withEmulator: wantsEmulator(deps, config.connections), withHttp: true, graceMs: Number(options.grace) * 1000, concurrency });
     });
 
   program
     .command('worker')
     .description('run scheduled jobs; start as many workers on as many machines as you like against one MongoDB')
     .option('--grace <seconds>', 'on SIGTERM/SIGINT, how long running jobs may take to finish', '30')
-    .action(async (options: { grace: string }) => {
+    .option('--concurrency <jobs>', `jobs this worker runs at once (default ${defaultConcurrency})`)
+    .action(async (options: { grace: string; concurrency?: string }) => {
+      const concurrency = parseConcurrency(options.concurrency);
       // The same complete check as `start` and `config validate`: a worker refuses a broken configuration up front.
       await deps.loadConfig();
-      await runService(deps, { withEmulator: false, graceMs: Number(options.grace) * 1000 });
+      await runService(deps, { withEmulator: false, graceMs: Number(options.grace) * 1000, concurrency });
     });
 }

@@ -1,4 +1,5 @@
 import { createOutbox, createSuppressionList, type DeliveryReportRecord, type OutboxEntry, type OutboxStatus, type SuppressedAddress } from '../../notify/index.ts';
+import { createWebhookQueue, redeliverWebhooks } from '../../notify/webhooks/index.ts';
 import { errorResponses } from '../schemas/error-schema.ts';
 import type { RouteGroup } from '../route-group.ts';
 
@@ -94,5 +95,39 @@ export const notificationsRoutes: RouteGroup = {
         response: { 200: { type: 'object', additionalProperties: false, required: ['lifted'], properties: { lifted: suppressionSchema } }, ...errorResponses(400, 401, 403, 404) },
       },
     }, async (request) => ({ lifted: suppressionJson(await createSuppressionList(host.store, host.clock).lift(request.params.address)) }));
+
+    fastify.get('/webhooks/failed', {
+      config: { access: 'notifications:read' },
+      schema: {
+        summary: 'Webhook targets with events they did not accept in all their attempts (the alert webhook-failing)', tags: ['notifications'],
+        response: {
+          200: {
+            type: 'object', additionalProperties: false, required: ['targets'],
+            properties: {
+              targets: {
+                type: 'array',
+                items: {
+                  type: 'object', additionalProperties: false, required: ['target', 'failed', 'lastError', 'lastAttemptAt'],
+                  properties: {
+                    target: { type: 'string' }, failed: { type: 'integer', description: 'Events given up on.' }, lastAttemptAt: { type: 'string', format: 'date-time' },
+                    lastError: { type: ['object', 'null'], additionalProperties: false, required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses(401, 403),
+        },
+      },
+    }, async () => ({ targets: await createWebhookQueue(host.store, host.clock).failedByTarget() }));
+
+    fastify.post<{ Params: { target: string } }>('/webhooks/:target/redeliver', {
+      config: { access: 'jobs:manage' },
+      schema: {
+        summary: 'Queue again the events a webhook target did not accept, once it is fixed', description: 'The notifications job delivers them on its next run, with their webhook-id. 400 USAGE for a target not in http.webhooks.', tags: ['notifications'],
+        params: { type: 'object', additionalProperties: false, required: ['target'], properties: { target: { type: 'string', minLength: 1, maxLength: 200 } } },
+        response: { 200: { type: 'object', additionalProperties: false, required: ['target', 'queued'], properties: { target: { type: 'string' }, queued: { type: 'integer' } } }, ...errorResponses(400, 401, 403) },
+      },
+    }, async (request) => ({ target: request.params.target, queued: await redeliverWebhooks(host.store, host.clock, host.config.http?.webhooks ?? [], request.params.target) }));
   },
 };

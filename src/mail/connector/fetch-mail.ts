@@ -1,7 +1,8 @@
 import { AppError, isAppError, toAppError } from '../../core/index.ts';
 import { batchBodyBytes, maxBatchSize, type BatchResponse, messageByIdRequest, messageValueRequest, readMessageSize } from '../../graph/index.ts';
 import { isMessageFailure } from './classify-failure.ts';
-import { fetchUnconvertible, type Unconvertible } from './fetch-unconvertible.ts';
+import { readFileBytes } from '../../store/index.ts';
+import { fetchUnconvertible, isStandIn, unconvertibleFromStandIn, type Unconvertible } from './fetch-unconvertible.ts';
 import type { MailFailure, MailRun, WorkItem } from './mail-run.ts';
 import { readStoredMime, storeMimeStream, type StoredMime } from './stored-mime.ts';
 
@@ -118,7 +119,11 @@ async function goneOrFailed(run: MailRun, work: WorkItem, notFound: AppError): P
  * Graph can never deliver whole is quarantined instead of being fetched for ever; no file of it is left behind.
  */
 export async function fetchOne(run: MailRun, work: WorkItem): Promise<Fetched> {
-  if (work.entry?.replayFromRaw && work.entry.rawMimeFileId) return { kind: 'stored', stored: await readStoredMime(run.store, work.entry.rawMimeFileId) };
+  if (work.entry?.replayFromRaw && work.entry.rawMimeFileId) {
+    const stored = await readStoredMime(run.store, work.entry.rawMimeFileId);
+    // What was kept of a mail Graph could not convert is a stand-in, not the mail: it is not parsed as if it were.
+    return isStandIn(stored.head) ? unconvertibleFromStandIn(work, await readFileBytes(run.store, stored.fileId)) : { kind: 'stored', stored };
+  }
   const { url, headers } = messageValueRequest({ mailbox: run.job.mailbox, messageId: work.item.id });
   let body: ReadableStream<Uint8Array>;
   try {

@@ -108,7 +108,7 @@ async function handleGroup(run: MailRun, group: readonly WorkItem[], prefetch: U
     // A stored mail holds only its header block here: it joins the chunk without counting towards its bytes.
     if (result.kind === 'stored') chunk.push({ work: w, stored: result.stored });
     else {
-      chunk.push({ work: w, raw: result.bytes, ...(result.kind === 'unreadable' ? { unreadable: result.message } : {}) });
+      chunk.push({ work: w, raw: result.bytes, ...(result.kind === 'unreadable' ? { unreadable: result.message, ...(result.warning ? { warning: result.warning } : {}) } : {}) });
       bytes += result.bytes.byteLength;
     }
     if (bytes >= chunkBytes || chunk.length >= CHUNK) {

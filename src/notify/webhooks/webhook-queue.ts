@@ -32,6 +32,10 @@ export interface WebhookQueue {
   retryLater(id: string, at: Date, error: { code: string; message: string }): Promise<void>;
   markFailed(id: string, error: { code: string; message: string }): Promise<void>;
   list(query?: { target?: string; status?: WebhookDeliveryStatus; limit?: number }): Promise<WebhookDelivery[]>;
+  /** Deliveries given up on (`failed` after the last attempt), per target, with the latest error: what a person must look at. */
+  failedByTarget(): Promise<{ target: string; failed: number; lastError: { code: string; message: string } | null; lastAttemptAt: Date }[]>;
+  /** Queues a target's failed deliveries again (attempts from zero, due now), once it is fixed; returns how many. */
+  requeueFailed(target: string): Promise<number>;
   watermark(target: string): Promise<Date | null>;
   setWatermark(target: string, at: Date): Promise<void>;
 }
@@ -80,6 +84,23 @@ export function createWebhookQueue(store: Store, clock: Clock): WebhookQueue {
       if (query.target) filter.target = query.target;
       if (query.status) filter.status = query.status;
       return withStoreErrors('list webhook deliveries', () => deliveries.find(filter).sort({ createdAt: -1 }).limit(query.limit ?? 100).toArray());
+    },
+    async failedByTarget() {
+      const failed = await withStoreErrors('list failed webhook deliveries', () => deliveries.find({ status: 'failed' })
+        .project<Pick<WebhookDelivery, 'target' | 'lastError' | 'nextAttemptAt'>>({ target: 1, lastError: 1, nextAttemptAt: 1 }).sort({ nextAttemptAt: -1 }).toArray());
+      const byTarget = new Map<string, { target: string; failed: number; lastError: { code: string; message: string } | null; lastAttemptAt: Date }>();
+      // Newest first: the first one seen of a target carries its latest error.
+      for (const d of failed) {
+        const seen = byTarget.get(d.target);
+        if (seen) seen.failed += 1;
+        else byTarget.set(d.target, { target: d.target, failed: 1, lastError: d.lastError, lastAttemptAt: d.nextAttemptAt });
+      }
+      return [...byTarget.values()];
+    },
+    async requeueFailed(target) {
+      const result = await withStoreErrors('requeue failed webhook deliveries', () =>
+        deliveries.updateMany({ target, status: 'failed' }, { $set: { status: 'pending', attempts: 0, nextAttemptAt: clock(), leaseUntil: null } }));
+      return result.modifiedCount;
     },
     async watermark(target) {
       return (await withStoreErrors('read webhook state', () => state.findOne({ _id: target })))?.queuedUpTo ?? null;
