@@ -17,7 +17,19 @@ const rounds = 21;
  * $batch fetch and a $batch of post-actions (the 9th and 11th). Most kill points sit right after a move, the window
  * where acknowledged but lost writes would lose mail; the others spread over the rest of the run.
  */
-const killAfterRequest = [9, 10, 5, 9, 11, 8, 9, 10, 3, 9, 11, 7, 9, 10, 2, 9, 6];
+/**
+ * Kill points named by the run's own steps, not by a request count (which changes whenever a run learns to need fewer
+ * requests): right after the n-th `$batch` (with 30 mails waiting: the fetches of both chunks, then the moves of each,
+ * so the 3rd and 4th come right after mail was moved, the window where acknowledged but lost writes would lose mail),
+ * or after the token, the folder look-up or the delta request. A run that meets fewer steps (a round that finds less
+ * to do) ends on its own and does not count as a kill.
+ */
+const killPoints: { step: RegExp; nth: number }[] = [
+  { step: /\$batch/, nth: 3 }, { step: /\$batch/, nth: 4 }, { step: /\/messages\/delta/, nth: 1 }, { step: /\$batch/, nth: 3 },
+  { step: /\$batch/, nth: 4 }, { step: /\$batch/, nth: 2 }, { step: /\$batch/, nth: 3 }, { step: /\$batch/, nth: 4 },
+  { step: /\/oauth2\/v2\.0\/token/, nth: 1 }, { step: /\$batch/, nth: 3 }, { step: /\$batch/, nth: 4 }, { step: /\$batch/, nth: 1 },
+  { step: /\$batch/, nth: 3 }, { step: /\$batch/, nth: 4 }, { step: /\/mailFolders/, nth: 1 }, { step: /\$batch/, nth: 3 }, { step: /\$batch/, nth: 1 },
+];
 const bare = (id: string | null | undefined): string => (id ?? '').trim().replace(/^<|>$/g, '');
 
 /**
@@ -88,12 +100,11 @@ test('killing the run and its embedded database at 20+ progress points loses no 
         }
       })();
     } else {
-      // After its k-th Graph request, k cycling through the run's steps (token, folder, delta, fetch, move, …).
-      const k = killAfterRequest[round % killAfterRequest.length]!;
+      // Right after the n-th request of one step of the run (a $batch of fetches or moves, the delta request, …).
+      const { step, nth } = killPoints[round % killPoints.length]!;
       let seen = 0;
-      onRequest = () => {
-        seen += 1;
-        if (seen === k) killGroup();
+      onRequest = (line) => {
+        if (step.test(String(line.path)) && (seen += 1) === nth) killGroup();
       };
     }
     const exit = await run.exited;
