@@ -4,7 +4,8 @@ import type { MailJobConfig } from './job-config.ts';
 
 /** A mail job's `backlog` and `since`, checked beyond the schema: `since` must read, and means nothing with skip. */
 export function checkBacklog(job: MailJobConfig, pointer: string): ConfigProblem[] {
-  if (job.since === undefined) return [];
+  // Not a string: the schema says so (config validate reports the schema's problems with these).
+  if (typeof job.since !== 'string') return [];
   if (job.backlog === 'skip') {
     return [{ file: job.file, pointer: `${pointer}/since`, message: 'since applies only with backlog "import" (with "skip" no mail from before the first run is processed); remove since, or set backlog to "import"' }];
   }

@@ -1,6 +1,7 @@
 import type { SecretRef } from './secret-ref.ts';
 
-export type WebhookEventType = 'ticket.created' | 'comment.added' | 'ticket.assigned' | 'ticket.status-changed' | 'ticket.due-changed';
+export type WebhookEventType = 'ticket.created' | 'comment.added' | 'ticket.assigned' | 'ticket.status-changed' | 'ticket.due-changed'
+  | 'notification.bounced' | 'recipient.suppressed';
 
 /** One outbound webhook target (http.schema.json). */
 export interface WebhookTargetConfig {

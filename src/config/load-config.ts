@@ -47,6 +47,28 @@ async function listJson(dir: string): Promise<string[]> {
   }
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON pointers in document order: `/jobs/2` before `/jobs/10`, a field before what is inside it. */
+function comparePointers(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i += 1) {
+    if (x[i] === y[i]) continue;
+    const [m, n] = [Number(x[i]), Number(y[i])];
+    return /^\d+$/.test(x[i]!) && /^\d+$/.test(y[i]!) ? m - n : x[i]! < y[i]! ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
+/** Each file's problems together, files in the order they were read (then any other source), a file's by field. */
+function inFileOrder(problems: readonly ConfigProblem[], fileOrder: readonly string[]): ConfigProblem[] {
+  const rank = (file: string): number => (fileOrder.includes(file) ? fileOrder.indexOf(file) : fileOrder.length);
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p.file) - rank(b.p.file) || comparePointers(a.p.pointer, b.p.pointer) || a.i - b.i).map(({ p }) => p);
+}
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -132,6 +154,8 @@ const jobDefaults: Record<string, (raw: Record<string, unknown>, file: string) =
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<MailroomConfig> {
   const problems: ConfigProblem[] = [];
+  /** What the JSON Schemas found; the other checks' problems at the same fields are left out (said once). */
+  const schemaProblems: ConfigProblem[] = [];
   const connections: ConnectionConfig[] = [];
   const jobs: JobConfig[] = [];
   const jobPointers = new Map<JobConfig, string>();
@@ -139,50 +163,77 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
   const connectionAt = new Map<ConnectionConfig, { file: string; pointer: string }>();
   const jobFiles = new Map<string, string>();
   let http: HttpConfig | undefined;
+  /** A file whose `http` the schema refused: it is configured there, but not readable. */
+  let httpFile: string | undefined;
   const display = (file: string): string => relative(options.root, file) || file;
 
+  const fileOrder: string[] = [];
   for (const path of await listJson(join(options.root, 'schedules'))) {
     const file = display(path);
+    fileOrder.push(file);
     const read = await readJsonFile(path);
     if (!read.ok) {
       problems.push({ ...read.problem, file });
       continue;
     }
     const found = validateWithSchema('schedule-file.schema.json', read.value, file);
-    if (found.length > 0) {
-      problems.push(...found);
-      continue;
-    }
-    const doc = read.value as { connections?: ConnectionConfig[]; jobs?: Record<string, unknown>[]; http?: Record<string, unknown> };
+    schemaProblems.push(...found);
+    // A file that breaks the schema still gets the checks below wherever its shape allows them, so one run reports
+    // every problem (a bad `backlog` no longer hides a bad `since`); a check never looks inside a part whose shape the
+    // schema refused (`shaped`), and what the schema already said of a field is not said twice (see the end).
+    const shaped = (pointer: string): boolean => !found.some((p) => p.pointer === pointer || p.pointer.startsWith(`${pointer}/`));
+    if (!isRecord(read.value)) continue;
+    const doc = read.value as { connections?: unknown; jobs?: unknown; http?: unknown };
     if (doc.http !== undefined) {
-      if (http) problems.push({ file, pointer: '/http', message: `the HTTP server is also configured in ${http.file ?? '?'} (keep one)` });
-      else http = withHttpDefaults(doc.http, file, options.env);
+      if (http || httpFile) problems.push({ file, pointer: '/http', message: `the HTTP server is also configured in ${http?.file ?? httpFile ?? '?'} (keep one)` });
+      else if (isRecord(doc.http) && shaped('/http')) http = withHttpDefaults(doc.http, file, options.env);
+      else httpFile = file;
     }
-    (doc.connections ?? []).forEach((connection, index) => {
+    (Array.isArray(doc.connections) ? doc.connections : []).forEach((connection: unknown, index) => {
+      if (!isRecord(connection) || typeof connection.name !== 'string') return;
       const seen = connectionFiles.get(connection.name);
       if (seen) problems.push({ file, pointer: `/connections/${index}/name`, message: `connection "${connection.name}" is also defined in ${seen}` });
       connectionFiles.set(connection.name, file);
-      connectionAt.set(connection, { file, pointer: `/connections/${index}` });
-      connections.push(connection);
+      if (!shaped(`/connections/${index}`)) return;
+      const config = connection as unknown as ConnectionConfig;
+      connectionAt.set(config, { file, pointer: `/connections/${index}` });
+      connections.push(config);
     });
-    (doc.jobs ?? []).forEach((raw, index) => {
-      const name = raw.name as string;
-      const seen = jobFiles.get(name);
-      if (seen) problems.push({ file, pointer: `/jobs/${index}/name`, message: `job "${name}" is also defined in ${seen}` });
-      jobFiles.set(name, file);
-      const schedule = parseSchedule((raw.schedule as string | undefined) ?? '5 minutes');
-      if ('error' in schedule) problems.push({ file, pointer: `/jobs/${index}/schedule`, message: schedule.error });
-      const job = (jobDefaults[raw.type as string] ?? withMailDefaults)(raw, file);
+    (Array.isArray(doc.jobs) ? doc.jobs : []).forEach((raw: unknown, index) => {
+      if (!isRecord(raw)) return;
+      if (typeof raw.name === 'string') {
+        const seen = jobFiles.get(raw.name);
+        if (seen) problems.push({ file, pointer: `/jobs/${index}/name`, message: `job "${raw.name}" is also defined in ${seen}` });
+        jobFiles.set(raw.name, file);
+      }
+      if (raw.schedule === undefined || typeof raw.schedule === 'string') {
+        const schedule = parseSchedule((raw.schedule as string | undefined) ?? '5 minutes');
+        if ('error' in schedule) problems.push({ file, pointer: `/jobs/${index}/schedule`, message: schedule.error });
+      }
+      // Without a known type no field can be read as meant; the schema has said what is wrong with it.
+      const withDefaults = typeof raw.type === 'string' ? jobDefaults[raw.type] : undefined;
+      const wellShaped = shaped(`/jobs/${index}`);
+      if (!withDefaults && !wellShaped) return;
+      let job: JobConfig;
+      try {
+        job = (withDefaults ?? withMailDefaults)(raw, file);
+      } catch (error) {
+        // The defaults read a shape the schema promised; where it refused the shape, the job is reported already.
+        if (wellShaped) throw error;
+        return;
+      }
       jobs.push(job);
       jobPointers.set(job, `/jobs/${index}`);
     });
   }
 
   const ruleSets: Record<string, string> = {};
-  const schemaValid = new Set<string>();
+  /** Rule files that parse as JSON: compiled even when the schema refused something (the compiler reads defensively). */
+  const readable = new Set<string>();
   let notificationsFile: string | null = null;
   for (const path of await listJson(join(options.root, 'rules'))) {
     const name = basename(path, '.json');
+    fileOrder.push(display(path));
     if (name === 'notifications') notificationsFile = path;
     else ruleSets[name] = path;
     const read = await readJsonFile(path);
@@ -190,17 +241,16 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
       problems.push({ ...read.problem, file: display(path) });
       continue;
     }
-    const found = validateWithSchema(name === 'notifications' ? 'notifications.schema.json' : 'rule-set.schema.json', read.value, display(path));
-    problems.push(...found);
-    if (found.length === 0) schemaValid.add(path);
+    schemaProblems.push(...validateWithSchema(name === 'notifications' ? 'notifications.schema.json' : 'rule-set.schema.json', read.value, display(path)));
+    readable.add(path);
   }
 
   for (const job of jobs) {
     const pointer = jobPointers.get(job) ?? '';
-    if (!connectionFiles.has(job.connection)) {
+    if (typeof job.connection === 'string' && !connectionFiles.has(job.connection)) {
       problems.push({ file: job.file, pointer: `${pointer}/connection`, message: `no connection named "${job.connection}" (known: ${[...connectionFiles.keys()].join(', ') || 'none'})` });
     }
-    if (job.type === 'mail' && !(job.rules in ruleSets)) {
+    if (job.type === 'mail' && typeof job.rules === 'string' && !(job.rules in ruleSets)) {
       problems.push({ file: job.file, pointer: `${pointer}/rules`, message: `no rule set rules/${job.rules}.json` });
     }
     if (job.type === 'mail') problems.push(...checkBacklog(job, pointer));
@@ -220,10 +270,11 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MailroomCo
   }
   if (options.checkRuleFile) {
     const used = new Set(jobs.flatMap((job) => (job.type === 'mail' && job.rules in ruleSets ? [ruleSets[job.rules]!] : [])));
-    // A file whose JSON or schema is already reported is not compiled again: its problems would repeat.
-    for (const path of [...used].filter((p) => schemaValid.has(p)).sort()) problems.push(...await options.checkRuleFile(path, display(path)));
+    // A file whose JSON is broken is reported already; the compiler repeats the schema's problems, dropped below.
+    for (const path of [...used].filter((p) => readable.has(p)).sort()) problems.push(...await options.checkRuleFile(path, display(path)));
   }
 
-  if (problems.length > 0) throw configInvalid(problems);
+  const all = [...schemaProblems, ...problems.filter((p) => !schemaProblems.some((s) => s.file === p.file && (s.pointer === p.pointer || s.pointer.startsWith(`${p.pointer}/`))))];
+  if (all.length > 0) throw configInvalid(inFileOrder(all, fileOrder));
   return deepFreeze({ root: options.root, env: options.env, connections, jobs, ruleSets, notificationsFile, http: http ?? withHttpDefaults(undefined, null, options.env) });
 }

@@ -4,7 +4,7 @@ export type { GraphClient, RequestOptions, BatchRequest, BatchResponse, DeltaPag
 export { createCallCounter, type GraphCallCounter } from './call-counter.ts';
 export { mapGraphError, type GraphErrorContext } from './map-graph-error.ts';
 export { escapeODataString } from './escape-odata-string.ts';
-export { resolveMailFolder, wellKnownFolderNames } from './resolve-mail-folder.ts';
+export { resolveMailFolder, wellKnownFolderNames, type FolderListings } from './resolve-mail-folder.ts';
 export { userPath } from './user-path.ts';
 export { batchBodyBytes, maxBatchSize } from './run-batch.ts';
 export * from './requests/index.ts';

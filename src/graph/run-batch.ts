@@ -69,14 +69,45 @@ function chunk(items: readonly Item[]): Item[][] {
   return chunks;
 }
 
-/** Bytes of a batch item's body: JSON re-serialised, strings decoded from base64 when they are base64, else UTF-8. */
+/**
+ * Base64 as Node decodes it, checked without a regex: Node's decoder skips characters outside the alphabet and stops at
+ * the first `=`, so a string of length L (a multiple of 4) ending in p `=` is well-formed exactly when it decodes to
+ * 3L/4 - p bytes; each skipped or misplaced character costs at least one byte. Both alphabets are taken (Graph sends
+ * standard base64; OData 4.01 says base64url). Undefined when the string is not base64 as a whole.
+ */
+function decodeBase64(text: string): Buffer | undefined {
+  if (text.length % 4 !== 0) return undefined;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.byteLength === (text.length / 4) * 3 - padding ? bytes : undefined;
+}
+
+/** Base64 that may be wrapped in lines: the fast check first, the whitespace stripped only when that fails. */
+function decodeWrappedBase64(text: string): Buffer | undefined {
+  return decodeBase64(text) ?? (/\s/.test(text) ? decodeBase64(text.replace(/\s+/g, '')) : undefined);
+}
+
+const isJsonType = (type: string): boolean => /^application\/([\w.+-]+\+)?json\b/.test(type);
+
+/**
+ * Bytes of a batch item's body, decided by its Content-Type: JSON bodies re-serialised; binary media types (anything
+ * but JSON and text/*) are base64 in a batch (https://learn.microsoft.com/en-us/graph/json-batching: "body ... a
+ * base64 URL-encoded value, for example, when the body is an image"), and base64 that does not decode is an error
+ * naming the item, never wrong bytes. A text/* body (a `$value` MIME is text/plain) may come either way: OData 4.01
+ * keeps text as a string, Graph has been seen to base64 it; it is decoded when it is base64 as a whole, else taken as
+ * UTF-8 text. A JSON-typed or untyped string body is treated like text.
+ */
 export function batchBodyBytes(response: BatchResponse): Uint8Array {
   const { body } = response;
   if (body === null || body === undefined) return new Uint8Array();
   if (typeof body !== 'string') return new TextEncoder().encode(JSON.stringify(body));
-  const compact = body.replace(/\s+/g, '');
-  if (compact.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return new Uint8Array(Buffer.from(compact, 'base64'));
-  return new TextEncoder().encode(body);
+  const type = (response.headers['content-type'] ?? '').trim().toLowerCase();
+  const decoded = decodeWrappedBase64(body);
+  if (decoded) return decoded;
+  if (type === '' || type.startsWith('text/') || isJsonType(type)) return new TextEncoder().encode(body);
+  throw new AppError('GRAPH_ERROR', `the $batch answer to request "${response.id}" has a ${type} body that is not valid base64 (${body.length} characters)`, {
+    details: { requestId: response.id, contentType: type, status: response.status },
+  });
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createApiTokenStore, createOneTimeSignIn, createSessionStore } from '../auth/access/index.ts';
+import { createApiTokenStore, createOneTimeSignIn, createSessionStore, createSignInRequestStore } from '../auth/access/index.ts';
 import { withHttpDefaults, type HttpConfig } from '../config/http-config.ts';
 import { resolveSecret } from '../config/secret-ref.ts';
 import { AppError } from '../core/index.ts';
@@ -18,6 +18,7 @@ import { registerSecurity } from './plugins/security-plugin.ts';
 import type { RouteContext, RouteGroup } from './route-group.ts';
 import { routeGroups } from './route-groups.ts';
 import { sharedSchemas } from './schemas/shared-schemas.ts';
+import { defaultSessionSweepMs, startSessionSweep, type SessionSweep } from './session-sweep.ts';
 
 export interface HttpServerOptions {
   /** Defaults to the config's `http` settings. */
@@ -26,6 +27,8 @@ export interface HttpServerOptions {
   extraGroups?: readonly RouteGroup[];
   /** Shown in the OpenAPI document. */
   version?: string;
+  /** How often a listening server deletes expired console sessions and sign-in requests (milliseconds; default 15 minutes). */
+  sessionSweepMs?: number;
 }
 
 export interface HttpServer {
@@ -88,8 +91,10 @@ export async function createHttpServer(host: HttpHost, options: HttpServerOption
 
   const tokens = createApiTokenStore(host.store, host.clock);
   const sessions = createSessionStore(host.store, host.clock);
+  const signInRequests = createSignInRequestStore(host.store, host.clock);
   const oneTime = createOneTimeSignIn();
   let listening: string | null = null;
+  let sweep: SessionSweep | null = null;
   const baseUrl = (): string => settings.publicBaseUrl ?? listening ?? `http${tls ? 's' : ''}://${settings.host}:${settings.port}`;
   const context: RouteContext = { host, settings, tokens, sessions, oneTime, baseUrl };
 
@@ -122,6 +127,8 @@ export async function createHttpServer(host: HttpHost, options: HttpServerOption
       const port = typeof address === 'object' && address ? address.port : settings.port;
       const shownHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
       listening = `http${tls ? 's' : ''}://${shownHost}:${port}`;
+      const expiring = [{ what: 'console session(s)', purgeExpired: () => sessions.purgeExpired() }, { what: 'sign-in request(s) never finished', purgeExpired: () => signInRequests.purgeExpired() }];
+      sweep ??= startSessionSweep(expiring, host.logger, options.sessionSweepMs ?? defaultSessionSweepMs);
       return listening;
     },
     issueSignInUrl(next) {
@@ -129,6 +136,9 @@ export async function createHttpServer(host: HttpHost, options: HttpServerOption
       const query = new URLSearchParams({ token: oneTime.issue(), ...(next ? { next } : {}) });
       return `${baseUrl()}/auth/one-time?${query.toString()}`;
     },
-    close: () => fastify.close(),
+    async close() {
+      await sweep?.stop();
+      await fastify.close();
+    },
   };
 }

@@ -43,6 +43,8 @@ export const collectionNames = {
   fileMetadata: 'files.files',
   /** GridFS's chunks collection of the `files` bucket. */
   fileChunks: 'files.chunks',
+  /** Streamed files being written (put-file-stream.ts): what a writer that crashed left behind is found here. */
+  fileUploads: 'files.uploads',
 } as const;
 
 export type CollectionName = (typeof collectionNames)[keyof typeof collectionNames];

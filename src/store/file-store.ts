@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Binary, ObjectId, type Document } from 'mongodb';
-import { AppError } from '../core/index.ts';
 import { collectionNames, type CollectionName } from './collection-names.ts';
 import { isOnlyDuplicateKeys, mapMongoError, withStoreErrors } from './map-mongo-error.ts';
+import { readFileChunks } from './read-file-chunks.ts';
 import type { Store } from './open-store.ts';
 
 export interface StoredFileMeta {
@@ -55,6 +55,11 @@ async function insertAllOnce(store: Store, collection: CollectionName, docs: Doc
  * in input order; equal contents share one file.
  */
 export async function putFiles(store: Store, files: readonly FileToStore[]): Promise<string[]> {
+  return (await storeFiles(store, files)).map((file) => file.id);
+}
+
+/** `putFiles`, also saying of each file whether this call stored it (false: the same content was there already). */
+export async function storeFiles(store: Store, files: readonly FileToStore[]): Promise<{ id: string; created: boolean }[]> {
   if (files.length === 0) return [];
   const checksums = files.map((file) => file.checksum ?? sha256Hex(file.bytes));
   const ids = [...new Set(checksums)].map(fileIdFor);
@@ -62,6 +67,7 @@ export async function putFiles(store: Store, files: readonly FileToStore[]): Pro
     store.collection(collectionNames.fileMetadata).find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray(),
   );
   const stored = new Set(existing.map((doc) => String(doc._id)));
+  const created = new Set<string>();
   const fileDocs: Document[] = [];
   const chunkDocs: Document[] = [];
   const now = new Date();
@@ -70,6 +76,7 @@ export async function putFiles(store: Store, files: readonly FileToStore[]): Pro
     const id = fileIdFor(checksum);
     if (stored.has(String(id))) continue;
     stored.add(String(id));
+    created.add(String(id));
     const bytes = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
     for (let n = 0; n * chunkSizeBytes < bytes.length; n += 1) {
       chunkDocs.push({ _id: new ObjectId(), files_id: id, n, data: new Binary(bytes.subarray(n * chunkSizeBytes, (n + 1) * chunkSizeBytes)) });
@@ -81,7 +88,13 @@ export async function putFiles(store: Store, files: readonly FileToStore[]): Pro
   }
   await insertAllOnce(store, collectionNames.fileChunks, chunkDocs, 'store file chunks');
   await insertAllOnce(store, collectionNames.fileMetadata, fileDocs, 'store files');
-  return checksums.map((checksum) => String(fileIdFor(checksum)));
+  const seen = new Set<string>();
+  return checksums.map((checksum) => {
+    const id = String(fileIdFor(checksum));
+    const first = !seen.has(id);
+    seen.add(id);
+    return { id, created: first && created.has(id) };
+  });
 }
 
 /**
@@ -93,11 +106,9 @@ export async function putFile(store: Store, bytes: Uint8Array, meta: StoredFileM
   return id!;
 }
 
+/** A stored file's bytes, whole (for files known to be small); STORE_ERROR when it or a piece of it is missing. */
 export async function readFileBytes(store: Store, id: string): Promise<Uint8Array> {
-  if (!ObjectId.isValid(id)) throw new AppError('STORE_ERROR', `"${id}" is not a file id`);
-  return withStoreErrors('read stored file', async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of store.files().openDownloadStream(new ObjectId(id))) chunks.push(chunk as Buffer);
-    return new Uint8Array(Buffer.concat(chunks));
-  });
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of readFileChunks(store, id)) chunks.push(chunk);
+  return new Uint8Array(Buffer.concat(chunks));
 }

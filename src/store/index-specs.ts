@@ -29,6 +29,9 @@ export const indexSpecs: readonly IndexSpec[] = [
   // The indexes a GridFS upload stream would create on first use; putFiles writes the bucket without one.
   { collection: c.fileMetadata, key: { filename: 1, uploadDate: 1 }, name: 'filename_1_uploadDate_1' },
   { collection: c.fileChunks, key: { files_id: 1, n: 1 }, name: 'files_id_1_n_1', unique: true },
+  // A streamed file's chunks are under the id its file document names here (put-file-stream.ts); the sweep asks.
+  { collection: c.fileMetadata, key: { 'metadata.chunksId': 1 }, name: 'metadata_chunks_id' },
+  { collection: c.fileUploads, key: { startedAt: 1 }, name: 'started_at' },
   { collection: c.knownMessages, key: { ticketNumber: 1 }, name: 'ticket' },
   { collection: c.jobRuns, key: { job: 1, startedAt: -1 }, name: 'job_started' },
   { collection: c.jobRuns, key: { startedAt: -1 }, name: 'started' },

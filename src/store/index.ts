@@ -9,3 +9,4 @@ export { putFile, putFiles, readFileBytes, sha256Hex, type FileToStore, type Sto
 export { openFileStream } from './open-file-stream.ts';
 export { putFileStream, type PutFileStreamOptions, type StreamedFile } from './put-file-stream.ts';
 export { readFileChunks } from './read-file-chunks.ts';
+export { sweepAbandonedUploads, type SweepOptions, type SweepResult } from './sweep-abandoned-uploads.ts';

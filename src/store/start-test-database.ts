@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,14 @@ import { createSilentLogger } from '../log/index.ts';
 import { mailroomCacheDir } from './embedded/cache-dir.ts';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded/start-embedded-server.ts';
 import { openStore, type Store } from './open-store.ts';
+
+/**
+ * MAILROOM_TEST_DB_JAVA_OPTIONS: extra JVM flags (space-separated) for the test and benchmark database when it is
+ * mongo-java-server, e.g. `-XX:StartFlightRecording=filename=/tmp/db.jfr` to profile it during `npm run bench:mail`.
+ */
+function testJavaOptions(env: Readonly<Record<string, string | undefined>>): string[] {
+  return (env.MAILROOM_TEST_DB_JAVA_OPTIONS ?? '').split(/\s+/).filter((flag) => flag !== '');
+}
 
 let shared: Promise<{ uri: string; server: EmbeddedServer | null; dataDir: string | null }> | undefined;
 
@@ -20,9 +29,15 @@ function sharedServer(): Promise<{ uri: string; server: EmbeddedServer | null; d
       dataDir,
       cacheDir: mailroomCacheDir(env.XDG_CACHE_HOME),
       pathVariable: env.PATH,
+      javaOptions: testJavaOptions(env),
       onProgress: (line) => process.stderr.write(`[test database] ${line}\n`),
     });
-    process.once('exit', () => void server.stop());
+    // The server exits when this process does (its standard input closes); its folder goes too, or every test and
+    // benchmark run left its data (up to gigabytes) in the temporary folder. Linux lets a file be removed while open.
+    process.once('exit', () => {
+      void server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
     return { uri: server.uri, server, dataDir };
   })();
   return shared;
@@ -55,6 +70,6 @@ export async function startTestDatabase(): Promise<TestDatabase> {
 export async function startDedicatedServer(port?: number, dataDir?: string): Promise<{ server: EmbeddedServer; dataDir: string; cleanup(): Promise<void> }> {
   const env = readEnvironment();
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'mailroom-test-db-')));
-  const server = await startEmbeddedServer({ dataDir: dir, cacheDir: mailroomCacheDir(env.XDG_CACHE_HOME), pathVariable: env.PATH, ...(port === undefined ? {} : { port }) });
+  const server = await startEmbeddedServer({ dataDir: dir, cacheDir: mailroomCacheDir(env.XDG_CACHE_HOME), pathVariable: env.PATH, javaOptions: testJavaOptions(env), ...(port === undefined ? {} : { port }) });
   return { server, dataDir: dir, cleanup: async () => { await server.stop(); await rm(dir, { recursive: true, force: true }); } };
 }

@@ -7,7 +7,7 @@
 // database, emulator), Graph HTTP requests and operations per message, database operations per message and peak RSS.
 // By default the mail is the realistic corpus of test/bench/corpus (HTML replies with quoted threads, signature
 // images, attachments); --fixtures uses the small .eml fixtures instead. The last line is one JSON object.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -16,14 +16,15 @@ import { createApp } from '../../src/app.ts';
 import { createSilentLogger } from '../../src/log/index.ts';
 import { openStore, startTestDatabase } from '../../src/store/index.ts';
 import { emulatorClient } from '../helpers/emulator-client.ts';
-import { secretValue, supportMailbox, testConnection, testJob, testTenant } from '../helpers/mail-world.ts';
-import { createCorpusTally, describeCorpus, generateCorpus } from './corpus/index.ts';
+import { secretValue, testConnection, testJob, testTenant } from '../helpers/mail-world.ts';
+import { describeCorpus } from './corpus/index.ts';
 import { countCommands } from './measure/command-counter.ts';
 import { costBreakdown } from './measure/cost-breakdown.ts';
 import { profileWhile, type CpuProfile } from './measure/cpu-profile.ts';
 import { benchLarge } from './mail-large.ts';
 import { startEmulatorProcess } from './measure/emulator-process.ts';
 import { moveOnlyRoot } from './measure/move-only-root.ts';
+import { seedInChild } from './measure/seed-in-child.ts';
 import { heapProfileWhile } from './measure/heap-profile.ts';
 import { listeningPid, mainThreadCpuMs, processCpuMs, processPeakRssMb } from './measure/process-stats.ts';
 
@@ -39,22 +40,6 @@ const profileFile = arg('--profile');
 const heapProfileFile = arg('--heap-profile');
 const attachmentShare = arg('--attachment-share') === undefined ? undefined : Number(arg('--attachment-share'));
 
-async function fixtureCorpus(): Promise<string[]> {
-  const dirs = ['fixtures/mail/preprocess', 'fixtures/mail/demo/support', 'fixtures/mail/demo/support-inbox', 'fixtures/mail/demo/purchasing'];
-  const out: string[] = [];
-  for (const dir of dirs) {
-    for (const name of (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.eml')).sort()) out.push(await readFile(join(dir, name), 'latin1'));
-  }
-  return out;
-}
-
-/** A fresh Message-ID (and no threading headers) so every seeded mail is a distinct new request. */
-function unique(mime: string, i: number): string {
-  const [head = '', ...rest] = mime.split(/\r?\n\r?\n/);
-  const headers = head.split(/\r?\n(?![ \t])/).filter((h) => !/^(message-id|in-reply-to|references):/i.test(h));
-  return [[...headers, `Message-ID: <bench-${i}@bench.example>`].join('\r\n'), ...rest].join('\r\n\r\n');
-}
-
 const perMessage = (value: number | null, n: number, digits = 2): number | null => (value === null ? null : Number((value / Math.max(1, n)).toFixed(digits)));
 
 const dir = await mkdtemp(join(tmpdir(), 'mailroom-bench-'));
@@ -67,22 +52,8 @@ if (process.argv.includes('--large')) {
   process.exit(0);
 }
 const control = emulatorClient(emulator);
-const tally = createCorpusTally();
-process.stderr.write(`seeding ${total} messages (${useFixtures ? 'small fixtures' : `realistic corpus, seed ${seed}`})…\n`);
-if (useFixtures) {
-  const samples = await fixtureCorpus();
-  for (let i = 0; i < total; i += 1) {
-    const mime = unique(samples[i % samples.length]!, i);
-    tally.add({ mime, kind: 'plain', messageId: `bench-${i}@bench.example`, attachments: 0 });
-    await control.deliver(supportMailbox, mime, 'Inbox/Support');
-  }
-} else {
-  for (const mail of generateCorpus({ seed, count: total, ...(attachmentShare === undefined ? {} : { attachmentShare }) })) {
-    tally.add(mail);
-    await control.deliver(supportMailbox, mail.mime, 'Inbox/Support');
-  }
-}
-const corpus = tally.stats();
+process.stderr.write(`seeding ${total} messages (${useFixtures ? 'small fixtures' : `realistic corpus, seed ${seed}`}) from a child process…\n`);
+const corpus = await seedInChild(emulator, { total, seed, fixtures: useFixtures, ...(attachmentShare === undefined ? {} : { attachmentShare }) });
 process.stderr.write(`${describeCorpus(corpus)}\n`);
 const db = await startTestDatabase();
 // A second client on the same database, with command monitoring, is the one the connector uses.
@@ -99,7 +70,7 @@ const app = createApp({
   logger: createSilentLogger(),
 });
 await control.resetStats();
-// The seeding's garbage is collected first, so the peak is the run's and not the corpus generator's.
+// The corpus was generated and delivered by a child process; what is left here is the connector's.
 setFlagsFromString('--expose-gc');
 (runInNewContext('gc') as () => void)();
 const rssBeforeRun = process.memoryUsage.rss();

@@ -11,16 +11,19 @@ test('config validate prints every problem with file and pointer and exits 2', a
     'rules/default.json': '{\n  "name": "default",\n  "rules": [ { "name": "a", } ]\n}\n',
   });
   t.teardown(() => project.cleanup());
-  const human = await runCli(['config', 'validate'], { cwd: project.dir });
+  const human = await runCli(['config', 'validate'], { cwd: project.dir, env: { X: undefined } });
   t.is(human.code, 2);
   t.regex(human.stderr, /schedules\/jobs\.json \/jobs\/0: missing required field "mailbox"/);
   t.regex(human.stderr, /rules\/default\.json:3:\d+ \(document\): JSON syntax error/);
 
-  const json = await runCli(['config', 'validate', '--json'], { cwd: project.dir });
+  // The job's schema problem does not hide the connection's unset secret in the same file.
+  t.regex(human.stderr, /schedules\/jobs\.json \/connections\/0\/credential\/clientSecret: environment variable X is not set/);
+
+  const json = await runCli(['config', 'validate', '--json'], { cwd: project.dir, env: { X: undefined } });
   t.is(json.code, 2);
   const parsed = JSON.parse(json.stdout) as { valid: boolean; problems: { file: string }[] };
   t.false(parsed.valid);
-  t.deepEqual(parsed.problems.map((p) => p.file).sort(), ['rules/default.json', 'schedules/jobs.json']);
+  t.deepEqual(parsed.problems.map((p) => p.file).sort(), ['rules/default.json', 'schedules/jobs.json', 'schedules/jobs.json']);
 });
 
 test('config validate exits 0 on the shipped configuration', async (t) => {
@@ -111,4 +114,36 @@ test('JSON syntax errors name the line and column of the mistake, not the end of
   t.is(result.code, 2);
   t.regex(result.stderr, /schedules\/jobs\.json:4:7 \(document\): JSON syntax error: comma expected/);
   t.regex(result.stderr, /rules\/default\.json:4:29 \(document\): JSON syntax error: property name expected/);
+});
+
+test('config validate reports every problem of a file at once: a schema problem hides neither a bad since nor a JSONata error nor a missing secret', async (t) => {
+  const project = await makeTempProject({
+    'schedules/jobs.json': JSON.stringify({
+      connections: [{ name: 'demo', tenantId: '11111111-2222-3333-4444-555555555555', clientId: '66666666-7777-8888-9999-000000000000', credential: { clientSecret: { env: 'MAILROOM_TEST_UNSET_SECRET' } } }],
+      jobs: [{ name: 'support', type: 'mail', connection: 'demo', mailbox: 'support@contoso.example', rules: 'broken', backlog: 'later', since: 'soon' }],
+    }),
+    'rules/broken.json': JSON.stringify({ name: 'broken', preprocess: [], rules: [{ name: 'typo', when: '$contains(subject, ', action: 'ignore', colour: 'red' }] }),
+  });
+  t.teardown(() => project.cleanup());
+  const json = await runCli(['config', 'validate', '--json'], { cwd: project.dir, env: { MAILROOM_TEST_UNSET_SECRET: undefined } });
+  t.is(json.code, 2, json.stderr);
+  const { problems } = JSON.parse(json.stdout) as { problems: { file: string; pointer: string; message: string }[] };
+  t.deepEqual(problems.map((p) => [p.file, p.pointer]), [
+    ['schedules/jobs.json', '/connections/0/credential/clientSecret'],
+    ['schedules/jobs.json', '/jobs/0/backlog'],
+    ['schedules/jobs.json', '/jobs/0/since'],
+    ['rules/broken.json', '/rules/0/colour'],
+    ['rules/broken.json', '/rules/0/when'],
+  ], JSON.stringify(problems, null, 1));
+  t.regex(problems[1]!.message, /must be one of "import", "skip"/);
+  t.regex(problems[2]!.message, /"soon" is neither "all"/);
+  t.regex(problems[3]!.message, /unknown field/);
+  t.regex(problems[4]!.message, /JSONata/);
+
+  const human = await runCli(['config', 'validate'], { cwd: project.dir, env: { MAILROOM_TEST_UNSET_SECRET: undefined } });
+  t.is(human.code, 2);
+  t.regex(human.stderr, /config is invalid \(5 problems\)/);
+  t.regex(human.stderr, /schedules\/jobs\.json \/jobs\/0\/backlog: must be one of/);
+  t.regex(human.stderr, /schedules\/jobs\.json \/jobs\/0\/since: "soon" is neither/);
+  t.regex(human.stderr, /rules\/broken\.json rule "typo" \/rules\/0\/when: JSONata/);
 });

@@ -24,10 +24,16 @@ async function problemsOf(jobs: Record<string, unknown>[]): Promise<ConfigProble
 const mail = (name: string, extra: Record<string, unknown>) => ({ name, type: 'mail', connection: 'demo', mailbox: 'support@contoso.example', ...extra });
 
 test('backlog and since are checked with file and field: an unknown mode, a since that reads as nothing, since with skip', async (t) => {
-  // The schema's problems come first (a file that breaks the schema gets no further checks).
   const unknown = await problemsOf([mail('a', { backlog: 'ignore' })]);
   t.deepEqual(unknown.map((p) => [p.file, p.pointer]), [['schedules/a.json', '/jobs/0/backlog']]);
   t.regex(unknown[0]!.message, /"import", "skip"/);
+  // A bad backlog does not hide a bad since of the same job: the schema's problem and the reading of since, at once.
+  const both = await problemsOf([mail('a', { backlog: 'later', since: 'soon' })]);
+  t.deepEqual(both.map((p) => [p.file, p.pointer]), [['schedules/a.json', '/jobs/0/backlog'], ['schedules/a.json', '/jobs/0/since']], JSON.stringify(both));
+  t.regex(both[1]!.message, /"soon" is neither "all"/);
+  // A since that is no string is the schema's to say, once.
+  const typed = await problemsOf([mail('a', { since: 7 })]);
+  t.deepEqual(typed.map((p) => [p.pointer, p.message]), [['/jobs/0/since', 'must be string']]);
   const problems = await problemsOf([
     mail('a', { backlog: 'skip' }),
     mail('b', { since: 'last tuesday' }),

@@ -69,6 +69,37 @@ test('cross-file references are checked: unknown connection, missing rule set, d
   t.regex(byPointer['schedules/b.json#/connections/0/name'] ?? '', /also defined in schedules\/a\.json/);
 });
 
+test('a file that breaks the schema still gets every other check: all its problems in one report, each field once', async (t) => {
+  const problems = await problemsOf({
+    'schedules/a.json': JSON.stringify({
+      connections: [connection],
+      jobs: [
+        { name: 'support', type: 'mail', connection: 'demo' },
+        { name: 'other', type: 'mail', connection: 'nope', mailbox: 'a@b.c', schedule: 'every blue moon' },
+        { name: 'weird', type: 'mial', connection: 'nope' },
+        { name: 'support', type: 'mail', connection: 'demo', mailbox: 'a@b.c', schedule: 5 },
+      ],
+      jobz: 1,
+    }),
+    'rules/default.json': ruleSet,
+  });
+  // The schema's problems (/jobs/0, /jobs/2/type, /jobs/3/schedule, /jobz) and those of the checks after it, which
+  // before stopped at the file's first schema problem; in the order of the file. An unknown type is not read further.
+  t.deepEqual(problems.map((p) => [p.file, p.pointer]), [
+    ['schedules/a.json', '/jobs/0'],
+    ['schedules/a.json', '/jobs/1/connection'],
+    ['schedules/a.json', '/jobs/1/schedule'],
+    ['schedules/a.json', '/jobs/2/type'],
+    ['schedules/a.json', '/jobs/3/name'],
+    ['schedules/a.json', '/jobs/3/schedule'],
+    ['schedules/a.json', '/jobz'],
+  ], JSON.stringify(problems, null, 1));
+  t.regex(problems[1]!.message, /no connection named "nope"/);
+  t.regex(problems[2]!.message, /neither an interval/);
+  t.regex(problems[4]!.message, /job "support" is also defined/);
+  t.is(problems[5]!.message, 'must be string', 'the schema says it once; the schedule is not parsed');
+});
+
 test('unknown fields and wrong enum values are named precisely', async (t) => {
   const problems = await problemsOf({
     'schedules/a.json': JSON.stringify({ connections: [connection], jobs: [{ name: 'support', type: 'mial', connection: 'demo', mailbox: 'a@b.c' }], job: [] }),

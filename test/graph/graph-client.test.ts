@@ -2,7 +2,7 @@ import test from 'ava';
 import { createTokenProvider } from '../../src/auth/index.ts';
 import { isAppError, type AppError } from '../../src/core/index.ts';
 import type { ConnectionConfig } from '../../src/config/connection-config.ts';
-import { createCallCounter, createGraphClient, resolveMailFolder, type GraphClientOptions } from '../../src/graph/index.ts';
+import { createCallCounter, createGraphClient, resolveMailFolder, type FolderListings, type GraphClientOptions } from '../../src/graph/index.ts';
 import { Writable } from 'node:stream';
 import { createLogger, createSilentLogger } from '../../src/log/index.ts';
 import { ids, startTestEmulator, type TestEmulator } from './emulator-tenant.ts';
@@ -127,6 +127,26 @@ test.serial('folder paths resolve through well-known names and childFolders, cas
   t.is(tier2.path, 'Inbox/Support/Tier2');
   const listed = (await emu.control('GET', '/mailboxes/support@contoso.example/folders')) as { value: { id: string; path: string }[] };
   t.is(listed.value.find((f) => f.path.endsWith('Support/Tier2'))?.id, tier2.id);
+});
+
+test.serial('lookups sharing listings list each parent once, and look again before a name counts as missing', async (t) => {
+  const { graph, counter } = client();
+  const listings: FolderListings = new Map();
+  await graph.get(`${support}/mailFolders/inbox?$select=id`);
+  const before = counter.requests;
+  const supportFolder = await resolveMailFolder(graph, 'support@contoso.example', 'Inbox/Support', listings);
+  t.is(supportFolder.path, 'Inbox/Support', 'the well-known segment as configured');
+  t.is(counter.requests - before, 1, 'one listing of Inbox by its well-known name, no GET of Inbox');
+  t.is((await resolveMailFolder(graph, 'support@contoso.example', 'inbox/SUPPORT', listings)).id, supportFolder.id);
+  t.is(counter.requests - before, 1, 'the kept listing answered');
+  // A folder made after the listing was kept is found in a fresh one.
+  const name = `Made later ${Date.now()}`;
+  const made = await graph.post<{ id: string }>(`${support}/mailFolders/inbox/childFolders`, { displayName: name });
+  const found = await resolveMailFolder(graph, 'support@contoso.example', `Inbox/${name}`, listings);
+  t.is(found.id, made.id);
+  const missing = await rejection(resolveMailFolder(graph, 'support@contoso.example', 'Inbox/Nowhere', listings));
+  t.is(missing.code, 'GRAPH_FOLDER_NOT_FOUND');
+  t.regex(missing.message, /no folder "Nowhere" under "Inbox"/);
 });
 
 test.serial('lookupPrincipalName resolves a mail address to the user id once and reuses it', async (t) => {

@@ -52,8 +52,12 @@ test.serial('run now with wait runs the mail job here; its runs and lines are pa
   t.true(all.every((i) => i.outcome === 'created' && /^#\d+$/.test(i.target)));
 
   const jobs = await api.call('GET', '/api/v1/jobs', { token: reader });
-  const support = (jobs.json as { jobs: { name: string; failuresInRow: number; lastRun: { id: string }; enabled: boolean }[] }).jobs.find((j) => j.name === 'support');
+  const listed = (jobs.json as { jobs: { name: string; failuresInRow: number; lastRun: { id: string }; enabled: boolean; backlog: unknown }[] }).jobs;
+  const support = listed.find((j) => j.name === 'support');
   t.like(support, { failuresInRow: 0, enabled: true, lastRun: { id: (again.json as RunJson).id } });
+  // The world's job counts as connected before the backlog setting existed: none of its mail is backlog.
+  t.deepEqual(support?.backlog, { backlog: 'import', since: 'all', state: 'before-backlog', firstConnectedAt: null, skipsBefore: null });
+  t.is(listed.find((j) => j.name === 'notify')?.backlog, null, 'only mail jobs have a backlog');
 });
 
 test.serial('disable and enable change the job; a disabled job cannot be queued (409); run is refused to a reader (403)', async (t) => {

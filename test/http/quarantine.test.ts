@@ -1,7 +1,9 @@
 import test from 'ava';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCallCounter, messagePath } from '../../src/graph/index.ts';
+import { createMessageLedger } from '../../src/mail/connector/index.ts';
 import { buildMime } from '../helpers/build-mime.ts';
 import { supportMailbox } from '../helpers/mail-world.ts';
 import { errorOf, startApiWorld } from './helpers/api-world.ts';
@@ -49,4 +51,29 @@ test('quarantined mail is listed with its reason and, replayed after a rule fix,
   const tickets = await api.call('GET', '/api/v1/tickets?text=POISON', { token: operator });
   t.deepEqual((tickets.json as { tickets: { subject: string }[] }).tickets.map((x) => x.subject).sort(), ['POISON pill 1', 'POISON pill 2']);
   t.deepEqual((await api.call('GET', '/api/v1/jobs/support/quarantine', { token: viewer })).json, { mail: [] });
+});
+
+test('replaying a mail Graph could not convert, gone from the mailbox, answers that it came from the stand-in, with the warning on its line', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'mailroom-http-rules-'));
+  t.teardown(() => rm(root, { recursive: true, force: true }));
+  await mkdir(join(root, 'rules'));
+  const file = join(root, 'rules/hold.json');
+  await writeFile(file, JSON.stringify({ name: 'hold', preprocess: [], rules: [{ name: 'hold', when: '$isEncrypted()', action: 'quarantine', fields: { reason: '"encrypted"' } }, ticketRule] }));
+  const api = await startApiWorld({ mail: { root, ruleSets: { hold: file }, job: { rules: 'hold' } } });
+  t.teardown(() => api.close());
+  const operator = await api.token('operator', ['jobs:read', 'jobs:run', 'quarantine:replay']);
+  const mime = buildMime({ from: 'Rita <rita@fabrikam.example>', subject: 'Protected', body: 'IRM body.', messageId: 'irm-api@fabrikam.example' });
+  await api.world.control.call('POST', `/_emulator/mailboxes/${encodeURIComponent(supportMailbox)}/messages?folder=Inbox%2FSupport&unconvertible=true`, mime, 'message/rfc822');
+  t.like((await api.call('POST', '/api/v1/jobs/support/run?wait=true', { token: operator })).json, { counts: { quarantined: 1 } });
+  const [entry] = await createMessageLedger(api.world.db.store).listQuarantined('support', 10);
+  const graph = api.app.graphFor('test', createCallCounter());
+  await graph.delete(messagePath({ mailbox: supportMailbox, messageId: entry!.graphId }));
+  await graph.delete(messagePath({ mailbox: supportMailbox, messageId: entry!.graphId })).catch(() => undefined);
+
+  await writeFile(file, JSON.stringify({ name: 'hold', preprocess: [], rules: [ticketRule] }));
+  const replay = await api.call('POST', `/api/v1/jobs/support/quarantine/${encodeURIComponent(entry!._id)}/replay`, { token: operator });
+  t.is(replay.status, 200, replay.text);
+  t.like(replay.json, { replayed: [{ key: entry!._id, from: 'stand-in' }], items: [{ outcome: 'created' }] });
+  const [line] = (replay.json as { items: { warnings?: string[] }[] }).items;
+  t.regex(line!.warnings?.[0] ?? '', /^replayed from the stand-in kept in place of its MIME/);
 });

@@ -64,3 +64,18 @@ test('a remembered folder id Graph no longer knows is resolved from the path aga
   const current = await states.findOne({ folderPath: 'Inbox/Support' }, { sort: { updatedAt: -1 } });
   t.is(current?.folderId, saved.folderId, 'the position of the real folder is saved again');
 });
+
+test('a first run lists Inbox\'s child folders once for the job\'s folder and its post-action folders, and fetches no well-known folder', async (t) => {
+  const world = await startMailWorld();
+  t.teardown(() => world.close());
+  const { control } = world;
+  await control.deliver(supportMailbox, buildMime({ from: 'ann@fabrikam.example', subject: 'Printer jammed', body: 'Jammed.', messageId: 'list-1@fabrikam.example' }), 'Inbox/Support');
+  await control.resetStats();
+  const run = await world.run(t);
+  t.is(run.counts.created, 1);
+  t.is((await control.list(supportMailbox, 'Inbox/Processed')).length, 1, 'moved to Inbox/Processed');
+  const { byRoute } = await control.stats();
+  // Inbox/Support (the job's folder) and Inbox/Processed (its moveTo) share the listing of Inbox's children.
+  t.is(byRoute['GET /users/{user}/mailFolders/{folder}/childFolders'], 1, JSON.stringify(byRoute));
+  t.is(folderLookups(byRoute), 1, 'no GET of Inbox itself: its well-known name lists its children');
+});

@@ -10,11 +10,12 @@ import { startMailWorld, supportMailbox, type MailWorld } from '../helpers/mail-
 const attachmentBytes = Math.round(aloneAboveBytes * 0.7);
 const job = { limits: { messagesPerRun: 1000, attachmentMaxBytes: attachmentBytes + 1, maxAttempts: 3 } };
 
-/** Chunks whose file document does not exist: what a half-written file would leave. */
+/** Chunk groups no file document names (by its id, or a streamed file's metadata.chunksId): what a half-written file would leave. */
 async function strayChunks(world: MailWorld): Promise<number> {
   const ids = await world.db.store.collection(collectionNames.fileChunks).distinct('files_id');
-  const files = await world.db.store.collection(collectionNames.fileMetadata).countDocuments({ _id: { $in: ids as ObjectId[] } });
-  return ids.length - files;
+  const files = await world.db.store.collection(collectionNames.fileMetadata).find({}, { projection: { 'metadata.chunksId': 1 } }).toArray();
+  const named = new Set(files.flatMap((file) => [String(file._id), ...(file.metadata?.chunksId ? [String(file.metadata.chunksId)] : [])]));
+  return (ids as ObjectId[]).filter((id) => !named.has(String(id))).length;
 }
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');

@@ -1,8 +1,10 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileBytes } from '../../src/store/index.ts';
+import { createCallCounter, messagePath } from '../../src/graph/index.ts';
+import { createMessageLedger } from '../../src/mail/connector/index.ts';
 import { buildMime } from '../helpers/build-mime.ts';
 import { startMailWorld, supportMailbox, type MailWorld } from '../helpers/mail-world.ts';
 
@@ -165,4 +167,57 @@ test('with a rule that quarantines encrypted mail, an unconvertible mail is quar
 
   // Quarantined is final until someone replays it: the next run does not touch it.
   t.deepEqual((await world.run(t)).counts, {});
+});
+
+/** An unconvertible mail quarantined by a rule; `letThrough` rewrites the rules so a replay makes a ticket of it. */
+async function quarantinedUnconvertible(t: ExecutionContext): Promise<{ world: MailWorld; letThrough(): Promise<void>; key: string }> {
+  const root = await mkdtemp(join(tmpdir(), 'mailroom-rules-'));
+  t.teardown(() => rm(root, { recursive: true, force: true }));
+  await mkdir(join(root, 'rules'));
+  const file = join(root, 'rules/quarantine-encrypted.json');
+  const ticket = { name: 'ticket', action: 'create-ticket', fields: { subject: 'subject', description: '$isEncrypted() ? "encrypted: " & $string($encryption()) : text', requester: 'from', encrypted: '$isEncrypted()' } };
+  await writeFile(file, JSON.stringify({ name: 'quarantine-encrypted', preprocess: [], rules: [{ name: 'hold', when: '$isEncrypted()', action: 'quarantine', fields: { reason: '"encrypted"' } }, ticket] }));
+  const world = await startMailWorld({ root, ruleSets: { 'quarantine-encrypted': file }, job: { rules: 'quarantine-encrypted' } });
+  t.teardown(() => world.close());
+  await deliverProtected(world, buildMime({ from: 'Rita Rights <rita@fabrikam.example>', subject: 'Confidential: salaries 2027', body: 'IRM body.', messageId: 'irm-1@fabrikam.example' }));
+  t.deepEqual((await world.run(t)).counts, { seen: 1, quarantined: 1 });
+  const [held] = await world.app.quarantine.list('support');
+  return { world, key: held!.key, letThrough: () => writeFile(file, JSON.stringify({ name: 'quarantine-encrypted', preprocess: [], rules: [ticket] })) };
+}
+
+test('a quarantined unconvertible mail still in the mailbox is replayed from the mailbox: read from its properties again, no warning', async (t) => {
+  const { world, key, letThrough } = await quarantinedUnconvertible(t);
+  await letThrough();
+  const replay = await world.app.quarantine.replay('support', key);
+  t.deepEqual(replay.replayed.map((r) => r.from), ['mailbox']);
+  t.like(replay.items[0], { outcome: 'created' });
+  t.is(replay.items[0]!.warnings, undefined);
+  const [ticket] = await world.app.tickets.listTickets();
+  t.like(ticket, { subject: 'Confidential: salaries 2027', requester: { address: 'rita@fabrikam.example' }, fields: { encrypted: true } });
+  t.is(ticket!.description, 'encrypted: rights-protected');
+});
+
+test('a quarantined unconvertible mail gone from the mailbox is replayed from its stand-in as the unreadable mail it is, not parsed as a mail, and the run line says so', async (t) => {
+  const { world, key, letThrough } = await quarantinedUnconvertible(t);
+  const [entry] = await createMessageLedger(world.db.store).listQuarantined('support', 10);
+  const graph = world.app.graphFor('test', createCallCounter());
+  // Deleted, then deleted from Deleted Items too: gone for good.
+  await graph.delete(messagePath({ mailbox: supportMailbox, messageId: entry!.graphId }));
+  await graph.delete(messagePath({ mailbox: supportMailbox, messageId: entry!.graphId })).catch(() => undefined);
+  const standIn = Buffer.from(await readFileBytes(world.app.store, entry!.rawMimeFileId!)).toString('utf8');
+  t.regex(standIn, /\r\nX-Mailroom-Stand-In: mime-unavailable\r\nX-Mailroom-Encryption: rights-protected\r\nX-Mailroom-Reason: Graph could not convert/);
+
+  await letThrough();
+  const replay = await world.app.quarantine.replay('support', key);
+  t.deepEqual(replay.replayed.map((r) => r.from), ['stand-in'], 'the replay says plainly that it had only the stand-in');
+  const [line] = replay.items;
+  t.like(line, { outcome: 'created' });
+  t.true((line!.warnings as string[] | undefined)?.some((w) => w.startsWith('replayed from the stand-in kept in place of its MIME') && w.includes('only its sender, subject and date')), JSON.stringify(line));
+  t.true((line!.parseWarnings as string[] | undefined)?.some((w) => w.includes('Graph could not convert the message to MIME (ErrorMimeContentConversionFailed)')), JSON.stringify(line));
+  const [ticket] = await world.app.tickets.listTickets();
+  // The same ticket the first processing would have made: encrypted, from Rita; not the stand-in's text as a mail's.
+  t.like(ticket, { subject: 'Confidential: salaries 2027', requester: { address: 'rita@fabrikam.example' }, fields: { encrypted: true } });
+  t.is(ticket!.description, 'encrypted: rights-protected');
+  t.false(ticket!.description.includes('This is a stand-in'));
+  t.deepEqual(await world.app.quarantine.list('support'), []);
 });

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { WebhookTargetConfig } from '../../src/config/http-config.ts';
 import { createSilentLogger } from '../../src/log/index.ts';
+import { createNotificationBounces, createOutbox, createSuppressionList, type NewOutboxEntry } from '../../src/notify/index.ts';
 import { createWebhookQueue, deliverWebhooks } from '../../src/notify/webhooks/index.ts';
 import { startTestDatabase, type TestDatabase } from '../../src/store/index.ts';
 import { createTicketStore } from '../../src/tickets/index.ts';
@@ -97,4 +98,51 @@ test('killed after a POST and before it is marked delivered: the rerun delivers 
   t.true(all.every((d) => d.status === 'delivered' && d.deliveredAt !== null));
   t.like(all.find((d) => d.messageId === held.id), { attempts: 2 });
   t.like(await w.run(), { delivered: 0 });
+});
+
+test('a bounced notification and an address suppressed after hard bounces are webhook events too, each once; a new suppression after a lift is a new event', async (t) => {
+  const w = await world(t);
+  const outbox = createOutbox(w.db.store, w.clock);
+  const bounces = createNotificationBounces({ store: w.db.store, clock: w.clock, logger: createSilentLogger(), hardBouncesToSuppress: async () => 2 });
+  const zoe = 'zoe@fabrikam.example';
+  const entry = (n: number): NewOutboxEntry => ({
+    _id: `ev${n}|ack|${zoe}`, eventId: `ev${n}`, rule: 'ack', ticketNumber: 1000 + n, to: zoe, toName: null, subject: `[#${1000 + n}] We received your request`,
+    html: '<p>x</p>', text: 'x', internetMessageId: `<mailroom.${n}@contoso.example>`, inReplyTo: null, status: 'pending', reason: null, maxAttempts: 5, notBefore: new Date(0),
+  });
+  const hardBounce = (n: number) => ({
+    reportKey: `support:dsn-${n}`, notificationId: entry(n)._id, to: zoe, action: 'failed' as const, status: '5.1.10', recipient: zoe,
+    diagnostic: '550 5.1.10 RESOLVER.ADR.RecipientNotFound', permanent: true, reporter: 'postmaster@contoso.example', reportedAt: w.clock(),
+  });
+  for (const n of [1, 2, 3]) {
+    await outbox.queue(entry(n));
+    await outbox.markSent(entry(n)._id);
+  }
+  t.like(await w.run(), { queued: 0 }, 'sent notifications are no events');
+
+  await bounces.record([hardBounce(1)]);
+  w.clock.advance(60_000);
+  await bounces.record([hardBounce(2)]);
+  t.like(await w.run(), { queued: 3, delivered: 3 });
+  t.like(await w.run(), { queued: 0, delivered: 0 }, 'each event is queued once');
+  const byType = (type: string) => w.receiver.received.filter((r) => r.body.type === type).map((r) => r.body as unknown as { timestamp: string; data: Record<string, unknown> });
+  t.true(w.receiver.received.every((r) => r.signatureValid));
+  t.deepEqual(byType('notification.bounced').map((b) => b.data.notificationId).sort(), [entry(1)._id, entry(2)._id]);
+  t.like(byType('notification.bounced').find((b) => b.data.notificationId === entry(1)._id)?.data, {
+    ticketNumber: 1001, to: zoe, rule: 'ack', internetMessageId: '<mailroom.1@contoso.example>', bounce: { action: 'failed', status: '5.1.10', permanent: true },
+  });
+  const [suppressed] = byType('recipient.suppressed');
+  t.like(suppressed?.data, { address: zoe, hardBounces: 2, lastBounce: { notificationId: entry(2)._id, status: '5.1.10' }, lift: `mailroom notifications unsuppress ${zoe}` });
+  t.is(suppressed?.timestamp, w.clock().toISOString());
+
+  // Lifted, then two more hard bounces: suppressed again, a second recipient.suppressed with an id of its own.
+  await createSuppressionList(w.db.store, w.clock).lift(zoe);
+  for (const n of [4, 5]) {
+    await outbox.queue(entry(n));
+    await outbox.markSent(entry(n)._id);
+  }
+  w.clock.advance(60_000);
+  await bounces.record([hardBounce(4), hardBounce(5)]);
+  t.like(await w.run({ events: ['recipient.suppressed'] }), { queued: 1, delivered: 1 }, 'a target that asks only for suppressions gets no bounce');
+  t.is(byType('recipient.suppressed').length, 2);
+  t.is(new Set(w.receiver.received.map((r) => r.id)).size, w.receiver.received.length, 'every event its own webhook-id');
 });

@@ -26,6 +26,8 @@ export interface SessionStore {
   create(user: SessionUser, lifetimeMs: number): Promise<{ id: string; expiresAt: Date }>;
   find(id: string): Promise<{ user: SessionUser; expiresAt: Date } | null>;
   remove(id: string): Promise<void>;
+  /** Deletes every session whose time is up (they sign no one in); returns how many. */
+  purgeExpired(): Promise<number>;
 }
 
 export function createSessionStore(store: Store, clock: Clock): SessionStore {
@@ -45,6 +47,11 @@ export function createSessionStore(store: Store, clock: Clock): SessionStore {
     },
     async remove(id) {
       await withStoreErrors('remove session', () => sessions.deleteOne({ _id: hashSecret(id) }));
+    },
+    async purgeExpired() {
+      const now = clock();
+      const { deletedCount } = await withStoreErrors('purge expired sessions', () => sessions.deleteMany({ expiresAt: { $lte: now } }));
+      return deletedCount;
     },
   };
 }

@@ -21,6 +21,8 @@ export interface SignInRequestStore {
   save(state: string, request: SignInRequest, lifetimeMs: number): Promise<void>;
   /** Returns the request once and removes it: a state is good for one callback. */
   take(state: string): Promise<SignInRequest | null>;
+  /** Deletes the requests whose time is up (sign-ins never finished: their verifier and nonce serve no one); returns how many. */
+  purgeExpired(): Promise<number>;
 }
 
 /** In the database, so the callback may reach any server process behind a load balancer. */
@@ -34,6 +36,11 @@ export function createSignInRequestStore(store: Store, clock: Clock): SignInRequ
       const found = await withStoreErrors('read sign-in request', () => requests.findOneAndDelete({ _id: hashSecret(state) }));
       if (!found || found.expiresAt.getTime() <= clock().getTime()) return null;
       return { verifier: found.verifier, nonce: found.nonce, next: found.next };
+    },
+    async purgeExpired() {
+      const now = clock();
+      const { deletedCount } = await withStoreErrors('purge expired sign-in requests', () => requests.deleteMany({ expiresAt: { $lte: now } }));
+      return deletedCount;
     },
   };
 }

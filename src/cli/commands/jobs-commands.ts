@@ -4,6 +4,7 @@ import { AppError } from '../../core/index.ts';
 import type { JobRunRecord } from '../../jobs/index.ts';
 import type { CliDeps } from '../cli-deps.ts';
 import { createScheduler, describeJobs, setJobEnabled } from '../../scheduler/index.ts';
+import { backlogText, describeJobBacklogs } from '../../http/describe-job-backlog.ts';
 import { formatTable, formatWhen, shorten } from './format-table.ts';
 
 function countsText(counts: Record<string, number>): string {
@@ -22,6 +23,9 @@ function printRun(run: JobRunRecord, deps: CliDeps): void {
     deps.stdout(formatTable(['outcome', 'subject', 'sender', 'rule', 'target', 'error'], run.items.map((i) => [
       i.outcome, shorten(i.subject ?? '', 40), i.sender ?? '', i.rule ?? '', i.target ?? '', i.error ? `${i.error.code}: ${shorten(i.error.message, 60)}` : '',
     ])));
+  }
+  for (const item of run.items) {
+    for (const warning of (item.warnings as string[] | undefined) ?? []) deps.stdout(`warning (${shorten(item.subject ?? item.key, 40)}): ${warning}\n`);
   }
   if (run.itemsOmitted > 0) deps.stdout(`(${run.itemsOmitted} more items not stored)\n`);
 }
@@ -76,11 +80,13 @@ export function registerJobsCommands(program: Command, deps: CliDeps): void {
     .action(async (options: { json?: boolean }) => {
       const app = await deps.openApp();
       const rows = await describeJobs(app);
-      if (options.json) return void deps.stdout(`${JSON.stringify(rows)}\n`);
-      deps.stdout(formatTable(['job', 'type', 'schedule', 'enabled', 'running', 'last run', 'next run', 'push'], rows.map((r) => [
+      const backlogs = await describeJobBacklogs(app.store, app.config.jobs);
+      if (options.json) return void deps.stdout(`${JSON.stringify(rows.map((r) => ({ ...r, backlog: backlogs.get(r.name) ?? null })))}\n`);
+      deps.stdout(formatTable(['job', 'type', 'schedule', 'enabled', 'running', 'last run', 'next run', 'push', 'backlog'], rows.map((r) => [
         r.name, r.type, r.schedule, `${r.enabled ? 'yes' : 'no'}${r.override ? ' (override)' : ''}`, r.running ? 'yes' : 'no',
         r.lastRun ? `${formatWhen(r.lastRun.startedAt)} ${r.lastRun.status}` : '-', r.nextRunAt ? formatWhen(new Date(r.nextRunAt)) : r.enabled ? 'when a worker starts' : '-',
         r.push ? `${r.push.status}${r.push.expiresAt ? ` until ${formatWhen(r.push.expiresAt)}` : ''}${r.push.lastNotificationAt ? `, last ${formatWhen(r.push.lastNotificationAt)}` : ''}, missed ${r.push.missed}` : 'polling',
+        backlogs.has(r.name) ? backlogText(backlogs.get(r.name)!, formatWhen) : '-',
       ])));
     });
 

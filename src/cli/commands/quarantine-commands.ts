@@ -40,7 +40,12 @@ export function registerQuarantineCommands(program: Command, deps: CliDeps): voi
       const result = await serviceOf(await deps.openApp()).replay(job, id ?? null);
       if (options.json) return void deps.stdout(`${JSON.stringify(result)}\n`);
       if (result.replayed.length === 0) deps.stdout(`no quarantined mail in ${job}\n`);
-      for (const item of result.items) deps.stdout(`${item.outcome}  ${shorten(item.subject ?? '', 50)}  ${item.target ?? ''}${item.error ? `  ${item.error.code}: ${item.error.message}` : ''}\n`);
+      for (const item of result.items) {
+        deps.stdout(`${item.outcome}  ${shorten(item.subject ?? '', 50)}  ${item.target ?? ''}${item.error ? `  ${item.error.code}: ${item.error.message}` : ''}\n`);
+        for (const warning of (item.warnings as string[] | undefined) ?? []) deps.stdout(`  warning: ${warning}\n`);
+      }
+      const from = { 'raw-mime': 'from its stored raw MIME (gone from the mailbox)', 'stand-in': 'from the stand-in kept in place of its MIME (gone from the mailbox, and Graph could not convert it): sender, subject and date only' };
+      for (const r of result.replayed) if (r.from !== 'mailbox') deps.stdout(`"${shorten(r.subject, 50)}" was replayed ${from[r.from]}\n`);
       deps.stdout(`replayed ${result.replayed.length} mail in run ${result.run._id} (${result.run.status})\n`);
       if (result.items.some((item) => item.outcome === 'failed' || item.outcome === 'quarantined')) deps.setExitCode(1);
     });

@@ -53,14 +53,42 @@ export function registerJobPages(fastify: FastifyInstance, context: RouteContext
     });
   });
 
-  fastify.get<{ Querystring: { status?: string } }>('/console/notifications', {
+  fastify.get<{ Querystring: { status?: string; done?: string; failed?: string } }>('/console/notifications', {
     config: { access: 'notifications:read', ...page },
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['', ...outboxStatuses] } } } },
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['', ...outboxStatuses] }, done: { type: 'string', maxLength: 500 }, failed: { type: 'string', maxLength: 500 } } } },
   }, async (request, reply) => {
     const status = (request.query.status || '') as OutboxStatus | '';
     const entries = await createOutbox(host.store, host.clock).list({ ...(status ? { status } : {}), limit: 200 });
     const suppressed = await createSuppressionList(host.store, host.clock).list();
-    return sendPage(reply, 'notifications', frameFor(request, reply, 'Notifications', 'notifications'), { entries, statuses: outboxStatuses, status, suppressed });
+    return sendPage(reply, 'notifications', frameFor(request, reply, 'Notifications', 'notifications'), { entries, statuses: outboxStatuses, status, suppressed, canLift: canWrite(request, 'tickets:write') });
+  });
+
+  // Lifting a suppression: the same scope as the API's DELETE …/suppressions/{address} (an agent's fix), asked once more on a page of its own.
+  fastify.get<{ Querystring: { address: string } }>('/console/notifications/suppressions/confirm', {
+    config: { access: 'tickets:write', ...page },
+    schema: { querystring: { type: 'object', additionalProperties: false, required: ['address'], properties: { address: { type: 'string', minLength: 3, maxLength: 320 } } } },
+  }, async (request, reply) => {
+    const entry = await createSuppressionList(host.store, host.clock).find(request.query.address);
+    if (!entry) return reply.redirect(`/console/notifications?failed=${encodeURIComponent(`${request.query.address} is not suppressed (any more): nothing to lift.`)}`, 303);
+    return sendPage(reply, 'suppression-confirm', frameFor(request, reply, 'Lift a suppression', 'notifications'), { entry });
+  });
+
+  fastify.post<{ Body: { address: string; _csrf?: string } }>('/console/notifications/suppressions/lift', {
+    config: { access: 'tickets:write' },
+    schema: { body: { type: 'object', additionalProperties: false, required: ['address'], properties: { address: { type: 'string', minLength: 3, maxLength: 320 }, _csrf: { type: 'string' } } } },
+  }, async (request, reply) => {
+    let lifted;
+    try {
+      lifted = await createSuppressionList(host.store, host.clock).lift(request.body.address);
+    } catch (error) {
+      // Lifted meanwhile (another tab, the CLI): say so on the list instead of an error page.
+      if (!(error instanceof AppError) || error.code !== 'NOTIFY_NOT_SUPPRESSED') throw error;
+      return reply.redirect(`/console/notifications?failed=${encodeURIComponent(`${request.body.address} is not suppressed (any more): nothing was lifted.`)}`, 303);
+    }
+    const who = request.principal.kind === 'session' ? `user:${request.principal.name}` : request.principal.kind === 'token' ? `token:${request.principal.name}` : 'anonymous';
+    host.logger.info(`suppression of ${lifted._id} lifted in the console by ${who}`, { requestId: request.id });
+    const text = `Lifted: ${lifted._id} is mailed again (its hard bounces count from zero). Notifications suppressed before stay suppressed.`;
+    return reply.redirect(`/console/notifications?done=${encodeURIComponent(text)}`, 303);
   });
 
   fastify.get('/console/connections', { config: { access: 'jobs:read', ...page } }, async (request, reply) => {

@@ -8,6 +8,7 @@ import type { RouteGroup } from '../route-group.ts';
 import { frameFor, pageAlerts, sendPage } from './console-page.ts';
 import { listActiveAlerts } from '../../watch/index.ts';
 import { describeConnections } from './describe-connections.ts';
+import { describeJobBacklogs } from '../describe-job-backlog.ts';
 import { runView, runSummaryView } from './run-view.ts';
 import { registerTicketPages } from './console-ticket-pages.ts';
 import { registerJobPages } from './console-job-pages.ts';
@@ -64,10 +65,11 @@ export const consoleRoutes: RouteGroup = {
     }, async (request, reply) => {
       const job = host.findJob(request.params.name);
       const [described] = await describeJobs(host, [job.name]);
+      const backlog = (await describeJobBacklogs(host.store, [job])).get(job.name) ?? null;
       const status = request.query.status || '';
       const recent = await host.results.list({ job: job.name, limit: 100 });
       const runs = recent.filter((r) => status === '' || r.status === status).slice(0, 50).map(runSummaryView);
-      return sendPage(reply, 'job-runs', frameFor(request, reply, `Runs of ${job.name}`, 'overview'), { job: described, runs, statuses: runStatuses, status });
+      return sendPage(reply, 'job-runs', frameFor(request, reply, `Runs of ${job.name}`, 'overview'), { job: described, backlog, runs, statuses: runStatuses, status });
     });
 
     fastify.get<{ Params: { id: string } }>('/console/runs/:id', { config: { access: 'jobs:read', ...page } }, async (request, reply) => {

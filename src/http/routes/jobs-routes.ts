@@ -1,5 +1,6 @@
 import { AppError } from '../../core/index.ts';
 import { createScheduler, describeJobs, setJobEnabled, type Scheduler } from '../../scheduler/index.ts';
+import { describeJobBacklogs } from '../describe-job-backlog.ts';
 import { errorResponses } from '../schemas/error-schema.ts';
 import { jobNameParams, jobRunJson, jobStateJson } from '../schemas/job-schemas.ts';
 import type { RouteGroup } from '../route-group.ts';
@@ -13,18 +14,21 @@ export const jobsRoutes: RouteGroup = {
     let scheduler: Scheduler | undefined;
     const agenda = (): Scheduler => (scheduler ??= createScheduler(host));
     const stateOf = async (name: string): Promise<Record<string, unknown>> => {
-      host.findJob(name);
+      const config = host.findJob(name);
       const [job] = await describeJobs(host, [name]);
-      return jobStateJson(job!);
+      return jobStateJson(job!, await describeJobBacklogs(host.store, [config]));
     };
 
     fastify.get('/', {
       config: { access: 'jobs:read' },
       schema: {
-        summary: 'Every configured job with its target, schedule, enabled, last and next run and failures in a row', tags: ['jobs'],
+        summary: 'Every configured job with its target, schedule, enabled, last and next run, failures in a row and (mail jobs) backlog', tags: ['jobs'],
         response: { 200: { type: 'object', additionalProperties: false, required: ['jobs'], properties: { jobs: { type: 'array', items: { $ref: 'Job#' } } } }, ...errorResponses(401, 403) },
       },
-    }, async () => ({ jobs: (await describeJobs(host)).map(jobStateJson) }));
+    }, async () => {
+      const backlogs = await describeJobBacklogs(host.store, host.config.jobs);
+      return { jobs: (await describeJobs(host)).map((job) => jobStateJson(job, backlogs)) };
+    });
 
     fastify.get<{ Params: { name: string } }>('/:name', {
       config: { access: 'jobs:read' },

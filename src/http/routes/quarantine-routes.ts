@@ -22,7 +22,7 @@ const replayResponse = {
   additionalProperties: false,
   required: ['replayed', 'run', 'items'],
   properties: {
-    replayed: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['key', 'subject', 'from'], properties: { key: { type: 'string' }, subject: { type: 'string' }, from: { enum: ['mailbox', 'raw-mime'] } } } },
+    replayed: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['key', 'subject', 'from'], properties: { key: { type: 'string' }, subject: { type: 'string' }, from: { enum: ['mailbox', 'raw-mime', 'stand-in'], description: 'mailbox: moved back and read from Graph; raw-mime: gone from the mailbox, its stored MIME; stand-in: gone, and Graph could not convert it to MIME, so only the stand-in with its sender, subject and date was kept (the line\'s warnings say so).' } } } },
     run: { $ref: 'JobRun#' },
     items: { type: 'array', items: { $ref: 'JobRunItem#' }, description: 'The replayed mail\'s lines in that run (created, updated, quarantined again…).' },
   },

@@ -1,5 +1,6 @@
 import type { JobRunItem, JobRunSummary } from '../../jobs/index.ts';
 import type { JobDescription } from '../../scheduler/index.ts';
+import type { JobBacklogDescription } from '../describe-job-backlog.ts';
 
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
@@ -10,7 +11,7 @@ export const jobStateSchema = {
   $id: 'Job',
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'type', 'target', 'schedule', 'enabled', 'override', 'running', 'lastRun', 'nextRunAt', 'failuresInRow', 'push'],
+  required: ['name', 'type', 'target', 'schedule', 'enabled', 'override', 'running', 'lastRun', 'nextRunAt', 'failuresInRow', 'push', 'backlog'],
   properties: {
     name: { type: 'string' },
     type: { type: 'string' },
@@ -38,6 +39,19 @@ export const jobStateSchema = {
         missed: { type: 'integer', description: 'Lifecycle events "missed": Graph could not deliver some notifications (a delta run caught up).' },
         refused: { type: 'integer', description: 'Notifications refused: wrong clientState.' },
         lastError: { type: ['object', 'null'], additionalProperties: false, required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+      },
+    },
+    backlog: {
+      type: ['object', 'null'],
+      description: 'A mail job\'s first connection to its folder (null for other jobs): the backlog setting and when it connected.',
+      additionalProperties: false,
+      required: ['backlog', 'since', 'state', 'firstConnectedAt', 'skipsBefore'],
+      properties: {
+        backlog: { enum: ['import', 'skip'] },
+        since: { type: ['string', 'null'], description: 'As configured (or the default "7 days"); null with skip.' },
+        state: { enum: ['not-connected', 'connected', 'before-backlog'], description: 'before-backlog: the job ran before the setting existed, none of its mail is backlog.' },
+        firstConnectedAt: { ...nullableDateTime, description: 'When the job first read its folder; kept across resyncs.' },
+        skipsBefore: { ...nullableDateTime, description: 'Mail received before this is left in the mailbox; null: none.' },
       },
     },
   },
@@ -86,9 +100,9 @@ export const jobRunItemSchema = {
 export const jobNameParams = { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
 
 /** Only the fields the schema promises: describeJobs may grow fields before the schema does. */
-export function jobStateJson(job: JobDescription): Record<string, unknown> {
+export function jobStateJson(job: JobDescription, backlogs: ReadonlyMap<string, JobBacklogDescription>): Record<string, unknown> {
   const { name, type, target, schedule, enabled, override, running, lastRun, nextRunAt, failuresInRow, push } = job;
-  return { name, type, target, schedule, enabled, override, running, lastRun, nextRunAt, failuresInRow, push };
+  return { name, type, target, schedule, enabled, override, running, lastRun, nextRunAt, failuresInRow, push, backlog: backlogs.get(name) ?? null };
 }
 
 export function jobRunJson(run: JobRunSummary): Record<string, unknown> {

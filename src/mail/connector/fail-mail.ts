@@ -5,7 +5,7 @@ import { planPostActions } from '../actions/index.ts';
 import { ContentDigest } from './content-digest.ts';
 import type { LedgerMark } from './message-ledger.ts';
 import { storeMimeStream } from './stored-mime.ts';
-import { identityOf, recordOutcome, type MailFailure, type MailRun, type WorkItem } from './mail-run.ts';
+import { graphIdle, identityOf, recordOutcome, type MailFailure, type MailRun, type WorkItem } from './mail-run.ts';
 
 export interface FailOptions {
   /** The raw MIME when the run has it (or its file, for a large mail stored as it came): kept on quarantine, so a replay can use it. */
@@ -46,6 +46,7 @@ async function rawFileFor(run: MailRun, work: WorkItem, raw: Uint8Array | { file
   }
   if (work.entry?.rawMimeFileId) return null;
   try {
+    await graphIdle(run);
     const body = await run.graph.getStream(messageValueRequest({ mailbox: run.job.mailbox, messageId: work.item.id }).url, { signal: run.ctx.signal });
     return (await storeMimeStream(run.store, body, filename)).fileId;
   } catch (error) {
@@ -64,6 +65,7 @@ export async function quarantineMail(run: MailRun, work: WorkItem, failure: Mail
   const warnings: string[] = [];
   if (job.postActions.moveFailedTo) {
     try {
+      await graphIdle(run);
       const target = await run.folderId(job.postActions.moveFailedTo);
       const [move] = await graph.batch(planPostActions(job.mailbox, work.item.id, {}, target, 'q'), { signal: ctx.signal });
       if (move?.error && move.error.code !== 'GRAPH_NOT_FOUND') throw move.error;

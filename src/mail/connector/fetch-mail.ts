@@ -1,7 +1,8 @@
 import { AppError, isAppError, toAppError } from '../../core/index.ts';
-import { batchBodyBytes, maxBatchSize, messageByIdRequest, messageValueRequest, readMessageSize } from '../../graph/index.ts';
+import { batchBodyBytes, maxBatchSize, type BatchResponse, messageByIdRequest, messageValueRequest, readMessageSize } from '../../graph/index.ts';
 import { isMessageFailure } from './classify-failure.ts';
-import { fetchUnconvertible, type Unconvertible } from './fetch-unconvertible.ts';
+import { readFileBytes } from '../../store/index.ts';
+import { fetchUnconvertible, isStandIn, unconvertibleFromStandIn, type Unconvertible } from './fetch-unconvertible.ts';
 import type { MailFailure, MailRun, WorkItem } from './mail-run.ts';
 import { readStoredMime, storeMimeStream, type StoredMime } from './stored-mime.ts';
 
@@ -118,7 +119,11 @@ async function goneOrFailed(run: MailRun, work: WorkItem, notFound: AppError): P
  * Graph can never deliver whole is quarantined instead of being fetched for ever; no file of it is left behind.
  */
 export async function fetchOne(run: MailRun, work: WorkItem): Promise<Fetched> {
-  if (work.entry?.replayFromRaw && work.entry.rawMimeFileId) return { kind: 'stored', stored: await readStoredMime(run.store, work.entry.rawMimeFileId) };
+  if (work.entry?.replayFromRaw && work.entry.rawMimeFileId) {
+    const stored = await readStoredMime(run.store, work.entry.rawMimeFileId);
+    // What was kept of a mail Graph could not convert is a stand-in, not the mail: it is not parsed as if it were.
+    return isStandIn(stored.head) ? unconvertibleFromStandIn(work, await readFileBytes(run.store, stored.fileId)) : { kind: 'stored', stored };
+  }
   const { url, headers } = messageValueRequest({ mailbox: run.job.mailbox, messageId: work.item.id });
   let body: ReadableStream<Uint8Array>;
   try {
@@ -137,6 +142,18 @@ export async function fetchOne(run: MailRun, work: WorkItem): Promise<Fetched> {
   }
 }
 
+/**
+ * A body Graph garbled (not base64 where it must be) fails that mail alone, like a download broken midway: it is
+ * fetched again (on its own) on the next run, an attempt counted, instead of stopping every run at the same batch.
+ */
+function bodyOf(work: WorkItem, response: BatchResponse): Fetched {
+  try {
+    return { kind: 'raw', bytes: batchBodyBytes(response) };
+  } catch (error) {
+    return { kind: 'failed', failure: { key: work.key, stage: 'fetch', error: toAppError(error) } };
+  }
+}
+
 /** Small mails' MIME in one `$batch` (a unit of `planFetches`; results by key). */
 export async function fetchBatched(run: MailRun, items: readonly WorkItem[]): Promise<Map<string, Fetched>> {
   const out = new Map<string, Fetched>();
@@ -151,7 +168,7 @@ export async function fetchBatched(run: MailRun, items: readonly WorkItem[]): Pr
     else if (response.error && isAppError(response.error, 'GRAPH_MIME_CONVERSION_FAILED')) out.set(work.key, await fetchUnconvertible(run, work, response.error));
     else if (response.error) out.set(work.key, asFailure(work.key, response.error));
     else if (response.status >= 400) out.set(work.key, asFailure(work.key, new AppError('GRAPH_ERROR', `fetching the message failed with ${response.status}`)));
-    else out.set(work.key, { kind: 'raw', bytes: batchBodyBytes(response) });
+    else out.set(work.key, bodyOf(work, response));
   }
   return out;
 }

@@ -4,7 +4,7 @@ import type { PostActions } from '../../rules/index.ts';
 import { planPostActions } from '../actions/index.ts';
 import { isPermanentPostActionFailure } from './classify-failure.ts';
 import { failMail } from './fail-mail.ts';
-import { recordOutcome, type MailFailure, type MailRun, type OutcomeLine, type WorkItem } from './mail-run.ts';
+import { graphIdle, recordOutcome, type MailFailure, type MailRun, type OutcomeLine, type WorkItem } from './mail-run.ts';
 import type { LedgerMark } from './message-ledger.ts';
 
 /** A mail whose database writes are done, waiting for its post-actions. */
@@ -38,6 +38,7 @@ export async function finishMail(run: MailRun, entries: readonly Finishing[]): P
   const requests: BatchRequest[] = [];
   const owners: { index: number; folder: string | null }[] = [];
   const failures = new Map<number, { error: AppError; permanent: boolean }>();
+  await graphIdle(run);
   for (const [index, entry] of entries.entries()) {
     if (entry.work.entry?.replayFromRaw) continue;
     const folder = entry.postActions.moveTo ?? null;

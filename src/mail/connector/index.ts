@@ -7,4 +7,4 @@ export { listQuarantine, type QuarantinedMail } from './list-quarantine.ts';
 export { replayQuarantined, type ReplayDeps, type ReplayResult } from './replay-quarantined.ts';
 export { createQuarantineService, type QuarantineService, type QuarantineServiceDeps } from './create-quarantine-service.ts';
 export { listPostActionFolders, type PostActionJob } from './list-post-action-folders.ts';
-export { readMailBacklog, type MailBacklog } from './mail-backlog.ts';
+export { readMailBacklog, readMailBacklogs, type MailBacklog } from './mail-backlog.ts';

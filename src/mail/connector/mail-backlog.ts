@@ -76,6 +76,17 @@ export async function readMailBacklog(store: Store, job: MailJobConfig): Promise
   return doc ? backlogOf(job, doc.firstRunAt) : null;
 }
 
+/** readMailBacklog for many jobs in one query (`jobs list`, the API's job list): by job name, only jobs that ran. */
+export async function readMailBacklogs(store: Store, jobs: readonly MailJobConfig[]): Promise<Map<string, Pick<MailBacklog, 'setting' | 'firstRunAt' | 'cutoff'>>> {
+  const docs = jobs.length === 0 ? [] : await withStoreErrors('read backlog starts', () =>
+    store.collection<BacklogStartDoc>(collectionNames.mailBacklog).find({ _id: { $in: jobs.map((j) => j.name) } }).toArray());
+  const byName = new Map(docs.map((d) => [d._id, d]));
+  return new Map(jobs.flatMap((job) => {
+    const doc = byName.get(job.name);
+    return doc ? [[job.name, backlogOf(job, doc.firstRunAt)] as const] : [];
+  }));
+}
+
 /** The cut and the sorting by date, as a full read of the folder applies them. */
 function backlogOf(job: MailJobConfig, firstRunAt: Date | null): Pick<MailBacklog, 'setting' | 'firstRunAt' | 'cutoff' | 'classify'> {
   const setting = backlogSetting(job);

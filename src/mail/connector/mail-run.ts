@@ -70,6 +70,13 @@ export interface MailRun extends MailRunDeps {
   /** How mail found on the job's first connection is sorted, and what this run did with it so far. */
   backlog: MailBacklog;
   backlogSeen: { skipped: number; imported: number; pages: number };
+  /** While mail is fetched ahead (work-through.ts), resolves once no fetch is in flight; see graphIdle. */
+  graphIdle?: () => Promise<void>;
+}
+
+/** Waits for the run's fetch ahead, if one is in flight, before another Graph request of the run is sent (unit-prefetch.ts). */
+export async function graphIdle(run: MailRun): Promise<void> {
+  await run.graphIdle?.();
 }
 
 export function identityOf(run: MailRunDeps, work: WorkItem): LedgerIdentity {

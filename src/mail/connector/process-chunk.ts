@@ -20,8 +20,8 @@ import { parseStoredMime, type StoredMime } from './stored-mime.ts';
  * Graph could not convert the mail to MIME; the message built from its properties, and `raw` a stand-in MIME of them.
  */
 export type FetchedMail =
-  | { work: WorkItem; raw: Uint8Array; stored?: never; unreadable?: Message }
-  | { work: WorkItem; stored: StoredMime; raw?: never; unreadable?: never };
+  | { work: WorkItem; raw: Uint8Array; stored?: never; unreadable?: Message; warning?: string }
+  | { work: WorkItem; stored: StoredMime; raw?: never; unreadable?: never; warning?: never };
 
 /** The MIME as failMail and the plan take it: the bytes, or the stored file. */
 const rawOf = (mail: FetchedMail): Uint8Array | { fileId: string } => mail.raw ?? { fileId: mail.stored.fileId };
@@ -58,8 +58,9 @@ async function sortDuplicates(run: MailRun, mails: readonly FetchedMail[]): Prom
   const inChunk: { key: string; mid: string; sha256: string }[] = [];
   for (const mail of withDigest) {
     const { mid, sha256 } = mail;
+    const own = mail.warning ? [mail.warning] : [];
     if (!mid) {
-      sorted.fresh.push({ ...mail, warnings: [] });
+      sorted.fresh.push({ ...mail, warnings: own });
       continue;
     }
     const same = (entryMid: string | null | undefined): boolean => bare(entryMid) === mid;
@@ -70,8 +71,8 @@ async function sortDuplicates(run: MailRun, mails: readonly FetchedMail[]): Prom
     }
     const lookalikes = [...earlier.filter((e) => same(e.internetMessageId)).map((e) => e._id), ...inChunk.filter((c) => c.mid === mid).map((c) => c.key)];
     const warnings = lookalikes.length > 0
-      ? [`another mail has the same Message-ID <${mid}> but different content (${lookalikes.join(', ')}); this one is processed on its own`]
-      : [];
+      ? [...own, `another mail has the same Message-ID <${mid}> but different content (${lookalikes.join(', ')}); this one is processed on its own`]
+      : own;
     inChunk.push({ key: mail.work.key, mid, sha256 });
     sorted.fresh.push({ ...mail, warnings });
   }

@@ -4,6 +4,7 @@ import type { GraphClient } from '../../graph/index.ts';
 import type { JobRunItem, JobRunRecord } from '../../jobs/index.ts';
 import type { Store } from '../../store/index.ts';
 import { planPostActions } from '../actions/index.ts';
+import { storedIsStandIn } from './fetch-unconvertible.ts';
 import { createFolderCache } from './folder-cache.ts';
 import { createMessageLedger, type LedgerEntry } from './message-ledger.ts';
 
@@ -17,7 +18,11 @@ export interface ReplayDeps {
 }
 
 export interface ReplayResult {
-  replayed: { key: string; subject: string; from: 'mailbox' | 'raw-mime' }[];
+  /**
+   * Where each mail was taken from: the mailbox (moved back), its stored raw MIME, or (`stand-in`) the stand-in kept
+   * for a mail Graph could not convert to MIME: only its sender, subject and date are known (the run's line says so).
+   */
+  replayed: { key: string; subject: string; from: 'mailbox' | 'raw-mime' | 'stand-in' }[];
   /** The run that processed them, and the lines of the replayed mail in it. */
   run: JobRunRecord;
   items: JobRunItem[];
@@ -57,14 +62,19 @@ export async function replayQuarantined(deps: ReplayDeps, job: MailJobConfig, ke
       throw new AppError('GRAPH_NOT_FOUND', `"${entry.subject}" is gone from mailbox ${job.mailbox} and its raw MIME was not kept; it cannot be replayed`, { details: { key: entry._id } });
     }
     await ledger.prepareReplay(entry._id, from === 'raw-mime', deps.clock());
-    replayed.push({ key: entry._id, subject: entry.subject, from });
+    const standIn = from === 'raw-mime' && await storedIsStandIn(deps.store, entry.rawMimeFileId!);
+    replayed.push({ key: entry._id, subject: entry.subject, from: standIn ? 'stand-in' : from });
   }
   const run = await deps.runJob(job.name);
   const keys = new Set(replayed.map((r) => r.key));
   return { replayed, run, items: run.items.filter((item) => keys.has(item.key)) };
 }
 
-/** Back from the failed folder into the job's folder; a mail no longer in the mailbox is replayed from raw MIME. */
+/**
+ * Back from the failed folder into the job's folder (by its immutable id, wherever a person moved it): the mailbox
+ * is preferred, so a mail Graph could not convert is read from its properties again. Only a mail no longer in the
+ * mailbox (Graph answers 404) is replayed from raw MIME.
+ */
 async function moveBack(graph: GraphClient, job: MailJobConfig, entry: LedgerEntry, folderId: (path: string) => Promise<string>): Promise<'mailbox' | 'raw-mime'> {
   if (entry.replayFromRaw) return 'raw-mime';
   if (!job.postActions.moveFailedTo) return 'mailbox';

@@ -28,7 +28,16 @@ export interface MailJobDeps {
   bounces?: NotificationBounces;
 }
 
-const PAGE_SIZE = 100;
+/**
+ * Delta page size asked for with `Prefer: odata.maxpagesize` (https://learn.microsoft.com/en-us/graph/api/message-delta;
+ * Graph may send fewer): the run's cap, within 100 and 1,000 (the most Outlook lists a page, as for `$top`). A burst
+ * or a first connection of 1,000 mails is then one delta request instead of ten, and a page is about what a run
+ * handles: a position is saved only after its page is done, so a page larger than the cap would be read again by
+ * each run until one finishes it.
+ */
+function deltaPageSize(messagesPerRun: number): number {
+  return Math.min(1000, Math.max(100, messagesPerRun));
+}
 
 /** One run of a mail connector job: first the mail earlier runs left unfinished, then one delta round of the folder. */
 export async function runMailJob(deps: MailJobDeps, job: MailJobConfig, ctx: JobHandlerContext): Promise<JobHandlerResult> {
@@ -143,7 +152,7 @@ async function readFolder(run: MailRun, source: SourceFolder): Promise<void> {
   // asked for replays its own query (a delta link encodes it) and goes on without sizes: those mails are fetched
   // by the older rule (alone when they have attachments) until the folder is read again in full (`mailroom jobs
   // resync`, or Graph dropping the sync state); that is only fewer requests lost, never mail.
-  const initial = messageDeltaRequest({ mailbox: job.mailbox, folderId: folder, select: deltaSelect, pageSize: PAGE_SIZE, expand: messageSizeExpand });
+  const initial = messageDeltaRequest({ mailbox: job.mailbox, folderId: folder, select: deltaSelect, pageSize: deltaPageSize(job.limits.messagesPerRun), expand: messageSizeExpand });
   const drop = async (why: string): Promise<void> => {
     ctx.run.note(`the saved delta position was dropped because ${why}; the folder was read again in full (no mail is processed twice)`);
     ctx.logger.warn(`delta position dropped: ${why}; resyncing the folder`, { folder: job.folder });

@@ -3,6 +3,7 @@ import { fetchBatched, fetchedAlone, fetchOne, planFetches, type Fetched } from 
 import { finishMail } from './finish-mail.ts';
 import { checkAbort, identityOf, outcomeOfAction, recordOutcome, type MailRun, type WorkItem } from './mail-run.ts';
 import { processChunk, type FetchedMail } from './process-chunk.ts';
+import { UnitPrefetch } from './unit-prefetch.ts';
 
 /** At most this many mails per chunk, and a chunk is processed as soon as its MIME reaches `chunkBytes`. */
 const CHUNK = 20;
@@ -33,12 +34,22 @@ export async function workThrough(run: MailRun, work: readonly WorkItem[]): Prom
     if (attempts >= run.job.limits.maxAttempts) await quarantineMail(run, w, failure, attempts);
     else ready.push({ ...w, suspect: true, entry: { ...w.entry, attempts } });
   }
-  for (let i = 0; i < ready.length;) {
-    checkAbort(run);
-    const group = ready[i]!.suspect ? [ready[i]!] : takeGroup(ready, i);
-    i += group.length;
-    await handleGroup(run, group);
-    await run.ctx.run.flush();
+  const groups: WorkItem[][] = [];
+  for (let i = 0; i < ready.length; i += groups.at(-1)!.length) groups.push(ready[i]!.suspect ? [ready[i]!] : takeGroup(ready, i));
+  // Each group's fetch units, planned within the group (a unit never spans two groups), in the order their first mail
+  // is reached (a batch goes on past a mail fetched alone, so planFetches lists that one first), fetched one unit ahead.
+  const prefetch = new UnitPrefetch(groups.flatMap((group) => inMailOrder(group.filter((w) => !w.pending))), (unit) => fetchUnit(run, unit));
+  run.graphIdle = () => prefetch.idle();
+  try {
+    for (const group of groups) {
+      checkAbort(run);
+      await handleGroup(run, group, prefetch);
+      await run.ctx.run.flush();
+    }
+  } finally {
+    // A fetch still in flight (the run stopped) ends before the run does: nothing of it runs on after the job.
+    delete run.graphIdle;
+    await prefetch.idle();
   }
   if (later.length > 0) {
     await run.ledger.markSettled(later.map((w) => identityOf(run, w)), 'deferred', run.clock());
@@ -49,6 +60,16 @@ export async function workThrough(run: MailRun, work: readonly WorkItem[]): Prom
   return true;
 }
 
+function inMailOrder(fresh: readonly WorkItem[]): WorkItem[][] {
+  const position = new Map(fresh.map((w, i) => [w.key, i]));
+  return planFetches(fresh).sort((a, b) => position.get(a[0]!.key)! - position.get(b[0]!.key)!);
+}
+
+/** One fetch unit: a mail alone (streamed), or small mail in one `$batch`. */
+async function fetchUnit(run: MailRun, unit: readonly WorkItem[]): Promise<Map<string, Fetched>> {
+  return unit.length === 1 && fetchedAlone(unit[0]!) ? new Map([[unit[0]!.key, await fetchOne(run, unit[0]!)]]) : fetchBatched(run, unit);
+}
+
 function takeGroup(ready: readonly WorkItem[], from: number): WorkItem[] {
   const group: WorkItem[] = [];
   for (let i = from; i < ready.length && group.length < CHUNK && !ready[i]!.suspect; i += 1) group.push(ready[i]!);
@@ -56,7 +77,7 @@ function takeGroup(ready: readonly WorkItem[], from: number): WorkItem[] {
 }
 
 /** Mail whose writes are done only needs its post-actions; the rest is fetched (small mail batched) and processed in chunks bounded by bytes. */
-async function handleGroup(run: MailRun, group: readonly WorkItem[]): Promise<void> {
+async function handleGroup(run: MailRun, group: readonly WorkItem[], prefetch: UnitPrefetch): Promise<void> {
   const pending = group.filter((w) => w.pending);
   if (pending.length > 0) {
     await finishMail(run, pending.map((w) => ({
@@ -67,19 +88,12 @@ async function handleGroup(run: MailRun, group: readonly WorkItem[]): Promise<vo
   const fresh = group.filter((w) => !w.pending);
   let chunk: FetchedMail[] = [];
   let bytes = 0;
-  // Mail in its order; its fetch unit (a mail alone, or a $batch sized by bytes) is fetched when its first mail is
-  // reached, so no more MIME is held than one batch and the chunk being filled.
-  const units = planFetches(fresh);
-  const unitOf = new Map(units.flatMap((unit) => unit.map((w) => [w.key, unit] as const)));
+  // Mail in its order; its fetch unit (a mail alone, or a $batch sized by bytes) is taken when its first mail is
+  // reached (the prefetch has it under way by then), so no more MIME is held than that unit, the next one in flight
+  // and the chunk being filled.
   const fetched = new Map<string, Fetched>();
   for (const w of fresh) {
-    if (!fetched.has(w.key)) {
-      const unit = unitOf.get(w.key)!;
-      const results: Map<string, Fetched> = unit.length === 1 && fetchedAlone(unit[0]!)
-        ? new Map([[unit[0]!.key, await fetchOne(run, unit[0]!)]])
-        : await fetchBatched(run, unit);
-      for (const [key, result] of results) fetched.set(key, result);
-    }
+    if (!fetched.has(w.key)) for (const [key, result] of await prefetch.take(w)) fetched.set(key, result);
     const result = fetched.get(w.key)!;
     fetched.delete(w.key);
     if (result.kind === 'gone') {
@@ -94,7 +108,7 @@ async function handleGroup(run: MailRun, group: readonly WorkItem[]): Promise<vo
     // A stored mail holds only its header block here: it joins the chunk without counting towards its bytes.
     if (result.kind === 'stored') chunk.push({ work: w, stored: result.stored });
     else {
-      chunk.push({ work: w, raw: result.bytes, ...(result.kind === 'unreadable' ? { unreadable: result.message } : {}) });
+      chunk.push({ work: w, raw: result.bytes, ...(result.kind === 'unreadable' ? { unreadable: result.message, ...(result.warning ? { warning: result.warning } : {}) } : {}) });
       bytes += result.bytes.byteLength;
     }
     if (bytes >= chunkBytes || chunk.length >= CHUNK) {

@@ -7,6 +7,7 @@ import type { Clock } from '../../core/index.ts';
 import type { Logger } from '../../log/index.ts';
 import type { Store } from '../../store/index.ts';
 import { createTicketStore, listTicketEventsSince, type Ticket, type TicketEvent } from '../../tickets/index.ts';
+import { listNotificationEvents } from './list-notification-events.ts';
 import { signWebhook } from './sign-webhook.ts';
 import { createWebhookQueue, type WebhookDelivery } from './webhook-queue.ts';
 
@@ -63,7 +64,20 @@ async function queueEvents(context: WebhookContext): Promise<number> {
     queued += await queue.enqueue(wanted.map((e) => ({ target: target.name, eventId: e._id, type: e.type, body: payload(e, snapshot.get(e.ticketNumber)) })));
     // The watermark moves only after the deliveries are written: a crash in between queues the same (keyed) ones again.
     await queue.setWatermark(target.name, events.length > 0 ? events[events.length - 1]!.at : since);
+    queued += await queueNotificationEvents(context, target);
   }
+  return queued;
+}
+
+/** Bounces of our notifications and suppressed addresses, with a watermark of their own per target. */
+async function queueNotificationEvents(context: WebhookContext, target: WebhookTargetConfig): Promise<number> {
+  const queue = createWebhookQueue(context.store, context.clock);
+  const mark = `${target.name}|notifications`;
+  const since = (await queue.watermark(mark)) ?? context.clock();
+  const { events, upTo } = await listNotificationEvents(context.store, new Date(since.getTime() - overlapMs), 1000);
+  const wanted = events.filter((e) => target.events === null || target.events.includes(e.type));
+  const queued = await queue.enqueue(wanted.map((e) => ({ target: target.name, eventId: e.eventId, type: e.type, body: e.body })));
+  await queue.setWatermark(mark, upTo ?? since);
   return queued;
 }
 
@@ -96,7 +110,7 @@ async function post(target: WebhookTargetConfig, delivery: WebhookDelivery, cont
 }
 
 /**
- * Outbound webhooks: queue new ticket events per target, then deliver what is due, each signed (Standard Webhooks)
+ * Outbound webhooks: queue new ticket events per target (and our notifications' bounces and suppressed addresses), then deliver what is due, each signed (Standard Webhooks)
  * and retried with backoff until a 2xx. At least once: a crash after the POST and before it is marked delivered
  * sends it again with the same webhook-id, which receivers use to drop the repeat; it is marked delivered once.
  */

@@ -34,6 +34,8 @@ export interface EmbeddedServerOptions {
   /** MONGOMS_DOWNLOAD_MIRROR, when set. */
   downloadMirror?: string | undefined;
   onProgress?: (line: string) => void;
+  /** Extra JVM flags for mongo-java-server, before the class name (profiling: `-XX:StartFlightRecording=…`). */
+  javaOptions?: readonly string[];
 }
 
 /** The data file of mongo-java-server in the data folder; mongod keeps its own files (storage.bson, WiredTiger…). */
@@ -130,7 +132,7 @@ async function startJavaServer(options: EmbeddedServerOptions, port: number, att
     const build = await ensureMongoJavaServer({ cacheDir: options.cacheDir, mvn, javac, onProgress: options.onProgress ?? (() => undefined) });
     const classPath = `${build.classesDir}:${build.classPath}`;
     // TieredStopAtLevel=1: the server starts in about half the time, and a small server does not need C2's code.
-    return await startChild('mongo-java-server', java, ['-Xmx1g', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-cp', classPath, 'MailroomMongoServer', join(options.dataDir, javaDataFile), String(port)], port, options.dataDir);
+    return await startChild('mongo-java-server', java, ['-Xmx1g', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', ...(options.javaOptions ?? []), '-cp', classPath, 'MailroomMongoServer', join(options.dataDir, javaDataFile), String(port)], port, options.dataDir);
   } catch (error) {
     attempts.push(`mongo-java-server: ${(error as Error).message}`);
     return null;

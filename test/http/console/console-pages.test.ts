@@ -59,3 +59,19 @@ test('without a session a page sends the browser to sign in', async (t) => {
   await page.goto(`${cw.url}/console`);
   t.true(page.url().startsWith(`${cw.url}/auth/sign-in`));
 });
+
+test('a mail job\'s page shows its backlog setting and, once connected, its first connection', async (t) => {
+  const cw = await startConsoleWorld({ mail: { job: { backlog: 'skip', since: undefined } } });
+  t.teardown(() => cw.close());
+  const { page } = await cw.signedIn();
+  await page.goto(`${cw.url}/console/jobs/support`);
+  const facts = page.locator('dl.facts');
+  t.true((await facts.textContent())?.includes('skip: only mail received after the first connection; not connected yet'));
+  await cw.app.runJobNow('support');
+  await page.reload();
+  t.true((await facts.textContent())?.includes('skip: only mail received after the first connection; first connected'));
+  const [connected] = await cw.app.store.collection<{ _id: string; firstRunAt: Date }>('mail_backlog').find({ _id: 'support' }).toArray();
+  t.is(await facts.locator('time').first().getAttribute('datetime'), connected!.firstRunAt.toISOString());
+  t.deepEqual(await seriousAccessibilityViolations(page), []);
+  await saveScreenshot(page, 'job-backlog-1280');
+});

@@ -10,10 +10,15 @@ import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
+import de.bwaldvogel.mongo.bson.BsonRegularExpression;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.type.ObjectDataType;
@@ -25,6 +30,12 @@ import org.h2.mvstore.type.ObjectDataType;
  * Java serialization, on every step of every B-tree search: a third of the server's time in the mail benchmark. Here
  * keys compare element by element with mongo-java-server's own BSON value order, which also makes equal values (1
  * and 1.0) one key, as MongoDB's unique indexes do. Storage of keys and documents is unchanged.
+ *
+ * With keys in value order, a query that fixes only the leading fields of a compound unique index by equality is a
+ * range of it: `{files_id: X}` on the GridFS chunks index `{files_id, n}` (reading, moving or removing a file's chunks).
+ * The stock index answers only queries naming all its fields, and the rest scan the collection, deserializing every
+ * document: for the chunks collection that is every stored byte, on every file read (most of the server's time in
+ * the mail benchmark, and growing with the file store).
  *
  * An index map written with the old order is rebuilt in the new order the first time it is opened (a marker map
  * records which maps are done), so data files from earlier versions keep working.
@@ -58,6 +69,65 @@ public class MailroomH2Backend extends H2Backend {
     }
   }
 
+  /** A unique index that also answers queries fixing a prefix of its fields (see the class comment). */
+  static final class OrderedUniqueIndex extends H2UniqueIndex {
+    private static final ValueComparator VALUES = ValueComparator.ascWithoutListHandling();
+    private final MVMap<KeyValue, Object> entries;
+
+    OrderedUniqueIndex(MVMap<KeyValue, Object> entries, String name, List<IndexKey> keys, boolean sparse) {
+      super(entries, name, keys, sparse);
+      this.entries = entries;
+    }
+
+    /**
+     * How many leading fields of the index the query fixes, when it names those fields only, each equal to a plain
+     * value; else 0. Not null (it matches a missing field too), documents (operators, or equality with a whole
+     * document), arrays or patterns: those go the stock way.
+     */
+    private int equalityPrefix(Document query) {
+      List<String> fields = keys();
+      int count = query.size();
+      if (count == 0 || count >= fields.size()) return 0;
+      for (int i = 0; i < count; i++) {
+        String field = fields.get(i);
+        if (!query.containsKey(field)) return 0;
+        Object value = query.get(field);
+        if (value == null || value instanceof Document || value instanceof Collection || BsonRegularExpression.isRegularExpression(value)) return 0;
+      }
+      return count;
+    }
+
+    @Override
+    public boolean canHandle(Document query) {
+      return super.canHandle(query) || equalityPrefix(query) > 0;
+    }
+
+    @Override
+    public Iterable<Object> getPositions(Document query) {
+      int count = equalityPrefix(query);
+      if (count == 0) return super.getPositions(query);
+      List<Object> prefix = new ArrayList<>(count);
+      for (String field : keys().subList(0, count)) prefix.add(query.get(field));
+      // A shorter key sorts before every longer key it begins (ValueOrder), so the range starts at the prefix itself.
+      // A document with an array in an indexed field has several keys: its position is listed once.
+      LinkedHashSet<Object> positions = new LinkedHashSet<>();
+      Cursor<KeyValue, Object> cursor = entries.cursor(new KeyValue(prefix));
+      while (cursor.hasNext()) {
+        KeyValue key = cursor.next();
+        if (!startsWith(key, prefix)) break;
+        positions.add(cursor.getValue());
+      }
+      // The collection matches each document against the whole query afterwards, as for any index.
+      return positions;
+    }
+
+    private static boolean startsWith(KeyValue key, List<Object> prefix) {
+      if (key.size() < prefix.size()) return false;
+      for (int i = 0; i < prefix.size(); i++) if (VALUES.compare(key.get(i), prefix.get(i)) != 0) return false;
+      return true;
+    }
+  }
+
   static final class Database extends H2Database {
     Database(String name, MVStore store, CursorRegistry cursors) {
       super(name, store, cursors);
@@ -65,7 +135,7 @@ public class MailroomH2Backend extends H2Backend {
 
     @Override
     protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
-      return new H2UniqueIndex(openOrdered(opening, getFullCollectionNamespace(collectionName) + "._index_" + indexName), indexName, keys, sparse);
+      return new OrderedUniqueIndex(openOrdered(opening, getFullCollectionNamespace(collectionName) + "._index_" + indexName), indexName, keys, sparse);
     }
 
     @Override
