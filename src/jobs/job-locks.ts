@@ -8,6 +8,8 @@ export interface JobLockDoc {
   _id: string;
   owner: string;
   run: string | null;
+  /** The job's type, so a run that died before its record was first written can still be recorded (job-results.ts). */
+  type?: string | null;
   worker: string | null;
   since: Date;
   until: Date;
@@ -16,6 +18,8 @@ export interface JobLockDoc {
 export interface HeldJobLock {
   readonly job: string;
   readonly owner: string;
+  /** The lease this one took over: it had lapsed unreleased, so its run's process died or stalled. */
+  readonly lapsed: JobLockDoc | null;
   /** Extends the lease; false when it was lost (expired and taken by another). */
   refresh(): Promise<boolean>;
   release(): Promise<void>;
@@ -24,7 +28,7 @@ export interface HeldJobLock {
 export interface JobLocks {
   /** Takes the job's lease, or returns null while another holder's lease lasts. */
   /** `run` names the run the lease is taken for, so "running elsewhere" can say which. */
-  acquire(job: string, options: { lifetimeMs: number; worker?: string | null; run?: string | null }): Promise<HeldJobLock | null>;
+  acquire(job: string, options: { lifetimeMs: number; worker?: string | null; run?: string | null; type?: string | null }): Promise<HeldJobLock | null>;
   /** The live lease of a job, if any. */
   holder(job: string): Promise<JobLockDoc | null>;
 }
@@ -41,12 +45,14 @@ export function createJobLocks(store: Store, clock: Clock): JobLocks {
       const owner = randomUUID();
       const now = clock();
       const until = new Date(now.getTime() + options.lifetimeMs);
+      let lapsed: JobLockDoc | null;
       try {
-        await withStoreErrors('take job lock', () =>
+        // The document as it was: a lapsed lease taken over, or null when the lease was free.
+        lapsed = await withStoreErrors('take job lock', () =>
           locks.findOneAndUpdate(
             { _id: job, until: { $lte: now } },
-            { $set: { owner, run: options.run ?? null, worker: options.worker ?? null, since: now, until } },
-            { upsert: true },
+            { $set: { owner, run: options.run ?? null, type: options.type ?? null, worker: options.worker ?? null, since: now, until } },
+            { upsert: true, returnDocument: 'before' },
           ),
         );
       } catch (error) {
@@ -57,6 +63,7 @@ export function createJobLocks(store: Store, clock: Clock): JobLocks {
       return {
         job,
         owner,
+        lapsed,
         refresh: async () => {
           const result = await withStoreErrors('refresh job lock', () =>
             locks.updateOne({ _id: job, owner }, { $set: { until: new Date(clock().getTime() + options.lifetimeMs) } }),

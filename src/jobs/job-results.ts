@@ -36,6 +36,8 @@ export interface JobResults {
   /** Newest first, without their item lines (`get` has those). */
   list(query?: ListRunsQuery): Promise<JobRunSummary[]>;
   get(id: string): Promise<JobRunRecord>;
+  /** Stores the run a lapsed lease names as interrupted, unless the run wrote its record (a lease taken over: runJobWithLock). */
+  recordInterrupted(lease: JobLockDoc): Promise<void>;
   /** The latest run of each named job, for `jobs list`. */
   latest(jobs: readonly string[]): Promise<Map<string, JobRunSummary>>;
   /** Removes finished runs (interrupted ones included) started before `before`, with their item lines; running ones stay. */
@@ -82,31 +84,50 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
 
   const locks = store.collection<JobLockDoc>(collectionNames.jobLocks);
 
+  const interruptedError = { code: 'JOB_ABORTED', message: 'the process running it ended before the run finished (killed or its machine stopped); its lock lapsed', hint: 'What it did is recorded; the next run goes on from there.' };
+
+  /** A run's record as its lease tells it, for a run that has not written its own yet (it does at its first flush or end). */
+  const fromLease = (lease: JobLockDoc & { run: string }): StoredRun => ({
+    _id: lease.run, job: lease._id, type: lease.type ?? 'unknown', worker: lease.worker, startedAt: lease.since, endedAt: null, status: 'running',
+    counts: {}, graph: { requests: 0, operations: 0 }, itemPages: 0, itemsOmitted: 0, error: null, notes: [], lockOwner: lease.owner,
+  });
+
+  const storeInterrupted = async (lease: JobLockDoc & { run: string }, now: Date): Promise<void> => {
+    const { _id: _run, ...record } = fromLease(lease);
+    // $setOnInsert: a run that wrote its record keeps it (a finished one stays finished; a running one is settled below).
+    await withStoreErrors('record interrupted run', () =>
+      runs.updateOne({ _id: lease.run }, { $setOnInsert: { ...record, status: 'interrupted', endedAt: now, error: interruptedError } }, { upsert: true }));
+  };
+
   /**
    * A run still marked running whose lease has lapsed lost its process: it is stored as interrupted, so listings,
-   * `jobs show` and prune see it as the finished run it is. A run started without a lease is left as it is.
+   * `jobs show` and prune see it as the finished run it is. So is a run that died before it wrote its record, which
+   * only its lease names. Returns the runs going on now that have no record yet (an empty poll writes its only at
+   * its end), as their leases describe them. A run started without a lease is left as it is.
    */
-  async function settleInterrupted(): Promise<void> {
-    const open = await withStoreErrors('find running job runs', () =>
-      runs.find({ status: 'running', lockOwner: { $exists: true } }, { projection: { _id: 1, job: 1, lockOwner: 1 } }).toArray(),
-    );
-    if (open.length === 0) return;
+  async function settleInterrupted(): Promise<StoredRun[]> {
     const now = clock();
-    const held = await withStoreErrors('read job locks', () => locks.find({ _id: { $in: [...new Set(open.map((r) => r.job))] } }).toArray());
-    const live = new Map(held.filter((lock) => lock.until > now).map((lock) => [lock._id, lock]));
+    const leases = (await withStoreErrors('read job locks', () => locks.find({ run: { $ne: null } }).toArray())).filter((l): l is JobLockDoc & { run: string } => typeof l.run === 'string');
+    const open = await withStoreErrors('find running job runs', () =>
+      runs.find({ $or: [{ status: 'running', lockOwner: { $exists: true } }, { _id: { $in: leases.map((l) => l.run) } }] }, { projection: { _id: 1, job: 1, lockOwner: 1, status: 1 } }).toArray(),
+    );
+    const recorded = new Set(open.map((r) => r._id));
+    const pending: StoredRun[] = [];
+    for (const lease of leases) {
+      if (recorded.has(lease.run)) continue;
+      if (lease.until > now) pending.push(fromLease(lease));
+      else await storeInterrupted(lease, now);
+    }
+    const live = new Map(leases.filter((lock) => lock.until > now).map((lock) => [lock._id, lock]));
     for (const run of open) {
+      if (run.status !== 'running' || run.lockOwner === undefined) continue;
       const lock = live.get(run.job);
       if (lock?.owner === run.lockOwner) continue;
       await withStoreErrors('record interrupted run', () =>
-        runs.updateOne({ _id: run._id, status: 'running' }, {
-          $set: {
-            status: 'interrupted',
-            endedAt: now,
-            error: { code: 'JOB_ABORTED', message: 'the process running it ended before the run finished (killed or its machine stopped); its lock lapsed', hint: 'What it did is recorded; the next run goes on from there.' },
-          },
-        }),
+        runs.updateOne({ _id: run._id, status: 'running' }, { $set: { status: 'interrupted', endedAt: now, error: interruptedError } }),
       );
     }
+    return pending;
   }
 
   const newRunId = (): string => `${clock().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
@@ -115,12 +136,10 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
     newRunId,
     async start(job, type, worker = null, extra = {}) {
       const id = extra.id ?? newRunId();
-      const record: StoredRun = {
-        _id: id, job, type, worker, startedAt: clock(), endedAt: null, status: 'running',
-        counts: {}, graph: { requests: 0, operations: 0 }, itemPages: 0, itemsOmitted: 0, error: null, notes: [],
-        ...(extra.lockOwner ? { lockOwner: extra.lockOwner } : {}),
-      };
-      await withStoreErrors('record job start', () => runs.insertOne(record));
+      // Written with the run's first progress or its end, not now: an empty poll's record is one write. Until then the
+      // run's lease names it (listings show it from there; a run that dies first is recorded as interrupted).
+      const startedAt = clock();
+      const base = { job, type, worker, startedAt, ...(extra.lockOwner ? { lockOwner: extra.lockOwner } : {}) };
       const counts: Record<string, number> = {};
       let pending: JobRunItem[] = [];
       let stored = 0;
@@ -144,7 +163,8 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
       const progress = (): Partial<StoredRun> => ({ counts: { ...counts }, itemPages: pages, itemsOmitted: omitted, notes: [...notes] });
       const writeOut = async (): Promise<void> => {
         await writePage();
-        await withStoreErrors('record job progress', () => runs.updateOne({ _id: id }, { $set: progress() }));
+        await withStoreErrors('record job progress', () =>
+          runs.updateOne({ _id: id }, { $set: progress(), $setOnInsert: { ...base, status: 'running', endedAt: null, error: null, graph: { requests: 0, operations: 0 } } }, { upsert: true }));
       };
       // One write-out at a time: an automatic flush and an explicit one (or the end) must not claim the same page.
       let queue: Promise<void> = Promise.resolve();
@@ -170,15 +190,16 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
         },
         flush,
         async finish(outcome) {
-          // The last page, then progress and end in one write that returns the record: an empty poll's end is one
-          // round trip, not a progress write, an end write and a read.
+          // The last page, then progress and end in one write that returns the record: an empty poll's whole record
+          // is one round trip, not a start, a progress write, an end write and a read.
           const record = await serially(async () => {
             await writePage();
             const status = outcome.status ?? (outcome.error ? 'failed' : derivedStatus(counts));
             return withStoreErrors('record job end', () =>
               runs.findOneAndUpdate({ _id: id }, {
                 $set: { ...progress(), status, endedAt: clock(), error: outcome.error ?? null, graph: outcome.graph ?? { requests: 0, operations: 0 } },
-              }, { returnDocument: 'after' }),
+                $setOnInsert: base,
+              }, { upsert: true, returnDocument: 'after' }),
             );
           });
           if (!record) throw new AppError('JOB_RUN_NOT_FOUND', `job run ${id} vanished while it ran`);
@@ -189,21 +210,27 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
     },
 
     async list(query = {}) {
-      await settleInterrupted();
+      const pending = (await settleInterrupted()).filter((r) =>
+        (!query.job || r.job === query.job) && (!query.before || r.startedAt < query.before) && (!query.status || query.status === 'running'));
       const filter: Record<string, unknown> = query.job ? { job: query.job } : {};
       if (query.before) filter.startedAt = { $lt: query.before };
       if (query.status) filter.status = query.status;
+      const limit = query.limit ?? 20;
       const found = await withStoreErrors('list job runs', () =>
-        runs.find(filter, { projection: { items: 0 } }).sort({ startedAt: -1 }).limit(query.limit ?? 20).toArray(),
+        runs.find(filter, { projection: { items: 0 } }).sort({ startedAt: -1 }).limit(limit).toArray(),
       );
-      return found.map(withoutItems);
+      return [...pending, ...found].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime()).slice(0, limit).map(withoutItems);
     },
 
     async get(id) {
-      await settleInterrupted();
-      const found = await withStoreErrors('read job run', () => runs.findOne({ _id: id }));
+      const pending = await settleInterrupted();
+      const found = (await withStoreErrors('read job run', () => runs.findOne({ _id: id }))) ?? pending.find((r) => r._id === id);
       if (!found) throw new AppError('JOB_RUN_NOT_FOUND', `no job run with id ${id}`, { hint: 'List runs with `mailroom jobs results`.' });
       return withItems(found);
+    },
+
+    async recordInterrupted(lease) {
+      if (typeof lease.run === 'string') await storeInterrupted({ ...lease, run: lease.run }, clock());
     },
 
     async prune(before) {
@@ -220,11 +247,12 @@ export function createJobResults(store: Store, clock: Clock): JobResults {
     },
 
     async latest(jobs) {
-      await settleInterrupted();
+      const pending = await settleInterrupted();
       const out = new Map<string, JobRunSummary>();
       for (const job of jobs) {
         const found = await withStoreErrors('read latest run', () => runs.find({ job }, { projection: { items: 0 } }).sort({ startedAt: -1 }).limit(1).toArray());
-        if (found[0]) out.set(job, withoutItems(found[0]));
+        const newest = [...pending.filter((r) => r.job === job), ...found].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime())[0];
+        if (newest) out.set(job, withoutItems(newest));
       }
       return out;
     },

@@ -24,10 +24,10 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     }, { once: true });
   });
 
-async function takeLock<J extends { name: string }>(job: J, options: RunJobWithLockOptions, lifetimeMs: number, run: string): Promise<HeldJobLock> {
+async function takeLock<J extends { name: string; type: string }>(job: J, options: RunJobWithLockOptions, lifetimeMs: number, run: string): Promise<HeldJobLock> {
   let announced = false;
   for (;;) {
-    const lock = await options.locks.acquire(job.name, { lifetimeMs, worker: options.worker ?? null, run });
+    const lock = await options.locks.acquire(job.name, { lifetimeMs, worker: options.worker ?? null, run, type: job.type });
     if (lock) return lock;
     const holder = await options.locks.holder(job.name);
     const where = holder ? `${holder.run ? `run ${holder.run}` : 'a run'}${holder.worker ? ` on ${holder.worker}` : ''} since ${holder.since.toISOString()}` : 'a run';
@@ -54,6 +54,11 @@ export async function runJobWithLock<J extends { name: string; type: string }>(j
   // The run's id is chosen first, so the lease names it as it is taken (one write less than naming it afterwards).
   const runId = options.results.newRunId();
   const lock = await takeLock(job, options, lifetimeMs, runId);
+  // The lease this run took over lapsed unreleased: its run died, maybe before it wrote a record (it writes it at its
+  // first progress or its end), and only the lease named it. Recorded before the lease's next holder forgets it.
+  if (lock.lapsed?.run) {
+    await options.results.recordInterrupted(lock.lapsed).catch((error: Error) => options.logger.warn(`job ${job.name}: recording the interrupted run ${lock.lapsed!.run} failed: ${error.message}`));
+  }
   const lost = new AbortController();
   const refresher = setInterval(() => {
     void lock.refresh().then(

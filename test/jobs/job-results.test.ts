@@ -60,6 +60,9 @@ test('prune removes finished runs older than the cut-off with their item pages, 
   }
   await old.finish({});
   const stillRunning = await results.start('j', 'mail');
+  // A run's record is written with its first progress.
+  stillRunning.addItem({ key: 's', outcome: 'created' });
+  await stillRunning.flush();
   now = new Date('2026-03-01T00:00:00Z');
   const recent = await results.start('j', 'mail');
   recent.addItem({ key: 'r', outcome: 'created' });

@@ -1,42 +1,21 @@
-import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import test from 'ava';
 import { MongoClient } from 'mongodb';
-import { readEnvironment } from '../../src/config/read-environment.ts';
-import { ensureMongoJavaServer } from '../../src/store/embedded/build-mongo-java-server.ts';
-import { mailroomCacheDir } from '../../src/store/embedded/cache-dir.ts';
-import { findExecutable } from '../../src/store/embedded/find-executable.ts';
-import { findFreePort } from '../../src/store/embedded/free-port.ts';
 import { startDedicatedServer } from '../../src/store/index.ts';
+import { writeLegacyFile } from './legacy-h2/write-legacy-file.ts';
 
 const keyOf = (i: number): string => `k${(i * 7919) % 2000}`;
-
-/** Writes a data file with the index order Mailroom's embedded server used before it ordered unique indexes by value. */
-async function writeLegacyFile(dataDir: string): Promise<void> {
-  const env = readEnvironment();
-  const [mvn, javac, java] = await Promise.all(['mvn', 'javac', 'java'].map((name) => findExecutable(name, env.PATH)));
-  const build = await ensureMongoJavaServer({ cacheDir: mailroomCacheDir(env.XDG_CACHE_HOME), mvn: mvn!, javac: javac!, onProgress: () => undefined });
-  const classes = join(dataDir, 'legacy-classes');
-  await promisify(execFile)(javac!, ['-nowarn', '-cp', build.classPath, '-d', classes, 'test/store/legacy-h2/LegacyMongoServer.java']);
-  const port = await findFreePort();
-  const child = spawn(java!, ['-cp', `${classes}:${build.classPath}`, 'LegacyMongoServer', join(dataDir, 'mailroom.mv.db'), String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  await new Promise((resolve) => child.stdout.once('data', resolve));
-  const client = await new MongoClient(`mongodb://127.0.0.1:${port}`, { directConnection: true }).connect();
-  const items = client.db('legacy').collection('items');
-  await items.createIndex({ key: 1 }, { unique: true });
-  await items.insertMany(Array.from({ length: 2000 }, (_, i) => ({ _id: `id${i}` as never, key: keyOf(i), n: i })));
-  await client.close();
-  child.stdin.end();
-  await new Promise((resolve) => child.once('exit', resolve));
-}
 
 test('a data file written with the old index order is reordered on first open: lookups and unique keys keep working', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'mailroom-legacy-db-'));
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-  await writeLegacyFile(dataDir);
+  await writeLegacyFile(dataDir, async (client) => {
+    const items = client.db('legacy').collection('items');
+    await items.createIndex({ key: 1 }, { unique: true });
+    await items.insertMany(Array.from({ length: 2000 }, (_, i) => ({ _id: `id${i}` as never, key: keyOf(i), n: i })));
+  });
   for (const round of [1, 2]) {
     // Twice: the reordering happens once and the second open finds it done.
     const { server, cleanup } = await startDedicatedServer(undefined, dataDir);

@@ -1,7 +1,9 @@
 // In mongo-java-server's package because H2UniqueIndex's constructor is package-private there.
 package de.bwaldvogel.mongo.backend.h2;
 
+import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
@@ -9,7 +11,13 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
+import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
+import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,6 +29,7 @@ import java.util.Set;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.ObjectDataType;
 
 /**
@@ -39,6 +48,11 @@ import org.h2.mvstore.type.ObjectDataType;
  *
  * An index map written with the old order is rebuilt in the new order the first time it is opened (a marker map
  * records which maps are done), so data files from earlier versions keep working.
+ *
+ * Documents are stored as BSON, not with Java serialization (H2's ObjectDataType for any other object): that wrote
+ * each document's class descriptors along with it and was most of the server's time in the mail benchmark, on every
+ * commit (a changed page writes all its documents again) and every page read. Documents written the old way read as
+ * before, and are written as BSON the next time their page is (see DocumentValues).
  *
  * Durable before acknowledged: the stock backend leaves writes to H2's background commit (about once a second), so a
  * crash of the server lost writes the client had been told were done, after which Mailroom had already moved the
@@ -66,6 +80,72 @@ public class MailroomH2Backend extends H2Backend {
         return Integer.compare(x.size(), y.size());
       }
       return super.compare(a, b);
+    }
+  }
+
+  /**
+   * The value type of collections' data maps: a document as a tag H2's ObjectDataType never writes (its tags end at
+   * 119) followed by the document's BSON, which carries its own length. Anything else, and every value written before
+   * (Java-serialized documents), goes through ObjectDataType as it always did, so old data files stay readable.
+   */
+  static final class DocumentValues extends ObjectDataType {
+    private static final byte BSON = 120;
+    /** A running average of the documents' sizes, as H2 keeps one for serialized objects: a page's memory estimate. */
+    private volatile int averageSize = 1024;
+
+    @Override
+    public void write(WriteBuffer buff, Object obj) {
+      if (!(obj instanceof Document)) {
+        super.write(buff, obj);
+        return;
+      }
+      ByteBuf bson = Unpooled.buffer(averageSize + 64);
+      try {
+        BsonEncoder.encodeDocument((Document) obj, bson);
+        int length = bson.readableBytes();
+        buff.put(BSON).put(bson.array(), bson.arrayOffset() + bson.readerIndex(), length);
+        averageSize = (int) ((averageSize * 15L + length) / 16);
+      } finally {
+        bson.release();
+      }
+    }
+
+    @Override
+    public Object read(ByteBuffer buff) {
+      int at = buff.position();
+      if (buff.get(at) != BSON) return super.read(buff);
+      int length = buff.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(at + 1);
+      ByteBuf bson;
+      if (buff.hasArray()) {
+        bson = Unpooled.wrappedBuffer(buff.array(), buff.arrayOffset() + at + 1, length);
+      } else {
+        byte[] copy = new byte[length];
+        buff.duplicate().position(at + 1).get(copy);
+        bson = Unpooled.wrappedBuffer(copy);
+      }
+      buff.position(at + 1 + length);
+      return BsonDecoder.decodeBson(bson);
+    }
+
+    @Override
+    public int getMemory(Object obj) {
+      return obj instanceof Document ? averageSize : super.getMemory(obj);
+    }
+  }
+
+  /**
+   * H2's collection without the running data size: keeping it encoded every document inserted, changed or removed
+   * once more just to measure it (a tenth of the server's time), and wrote the collection's meta map on each write.
+   * Only collStats reports it, which Mailroom never asks; the size stored by earlier versions stays as it was.
+   */
+  static final class UnsizedCollection extends H2Collection {
+    UnsizedCollection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> data, MVMap<String, Object> meta, CursorRegistry cursors) {
+      super(database, name, options, data, meta, cursors);
+    }
+
+    @Override
+    protected boolean tracksDataSize() {
+      return false;
     }
   }
 
@@ -136,6 +216,15 @@ public class MailroomH2Backend extends H2Backend {
     @Override
     protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
       return new OrderedUniqueIndex(openOrdered(opening, getFullCollectionNamespace(collectionName) + "._index_" + indexName), indexName, keys, sparse);
+    }
+
+    /** As H2Database opens a collection (same maps, so the same file layout), with documents stored as BSON. */
+    @Override
+    protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+      String namespace = getFullCollectionNamespace(collectionName);
+      MVMap<Object, Document> data = opening.openMap("databases." + namespace, new MVMap.Builder<Object, Document>().valueType(new DocumentValues()));
+      MVMap<String, Object> meta = opening.openMap("meta." + namespace);
+      return new UnsizedCollection(this, collectionName, options, data, meta, cursorRegistry);
     }
 
     @Override
