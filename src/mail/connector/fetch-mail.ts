@@ -27,18 +27,17 @@ const mimePerStoreByte = 4 / 3;
 /**
  * Mail estimated above this is fetched on its own (streamed into the file store). Below it, mail shares `$batch`es;
  * each batch response carries the MIME base64 inside one JSON body, held as text, parsed and decoded at once (about
- * five times the MIME in memory for a moment), so a batch's MIME is kept within `batchBudgetBytes`. Streaming costs
- * the database too: the chunks are written under a provisional id, moved to the content's id and read back for the
- * parse, which on the embedded mongo-java-server (H2 rewrites each moved 255 KiB chunk) quadrupled its CPU a mail when
- * the realistic corpus's 5 MB attachments were streamed. Measured with `npm run bench:mail` (1,000 realistic mails,
- * move-only) on a quiet 2-core machine (load 1-2): 4 and 8 MiB: 16.7 mails/s, database 37.5 ms CPU a mail, 0.151
- * Graph requests a mail, connector peak 396 MB (305 of it the benchmark's corpus before the run); 8 and 12 MiB:
- * 32.4 mails/s, database 13.3 ms, 0.128 requests, peak 518 MB (335 before); nothing alone: 40.9 mails/s, 7.5 ms,
- * 502 MB. 8 and 12 MiB keep the throughput and still stream what memory needs streamed: twelve mails with a 25 MB
- * attachment peak at 359 MB (`-- --large`).
+ * five times the MIME in memory for a moment), so a batch's MIME is kept within `batchBudgetBytes`. Streaming used to
+ * cost the embedded database four times its CPU a mail (chunks moved to the content's id and read back); since a
+ * streamed file keeps its chunks where they were written and the backend reads a file's chunks by index, it costs
+ * about what storing from memory does. Measured with `npm run bench:mail -- --messages 600` (realistic, move-only)
+ * back to back at load 4-9 after that change: 4 and 8 MiB: 37.3 mails/s, database 7.4 ms CPU a mail, 0.142 Graph
+ * requests a mail, connector peak 381 MB; 8 and 12 MiB: 42-44 mails/s, 7.0-7.4 ms, 0.118, 472-499 MB; 4 and 12:
+ * 43.1, 7.3, 0.140, 427 MB. Memory is what stops a worker (a container's limit), while Exchange, not this, bounds a
+ * mailbox's mail per second in production, so the 5 MB attachments of realistic mail are streamed: 4 and 8 MiB.
  */
-export const aloneAboveBytes = 8 * 1024 * 1024;
-export const batchBudgetBytes = 12 * 1024 * 1024;
+export const aloneAboveBytes = 4 * 1024 * 1024;
+export const batchBudgetBytes = 8 * 1024 * 1024;
 
 /** What a mail without attachments and without a known size counts as in a batch's budget. */
 const unknownSizeBytes = 256 * 1024;
