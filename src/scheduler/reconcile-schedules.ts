@@ -61,6 +61,8 @@ export async function reconcileSchedules(agenda: Agenda, store: Store, jobs: rea
     toSave.push({ job, current: current !== undefined });
   }
   const dueTogether = toSave.length + overdue.length;
+  const startedAt = Date.now();
+  const saved: { job: JobConfig; interval: number; at: Date }[] = [];
   for (const { job, current } of toSave) {
     const agendaName = agendaJobNames[job.type];
     // unique() makes the save an upsert on data.job: never two repeating jobs for one configured job.
@@ -73,15 +75,20 @@ export async function reconcileSchedules(agenda: Agenda, store: Store, jobs: rea
     await created.save();
     (current ? result.changed : result.added).push(job.name);
     if (created.attrs.nextRunAt) result.firstRuns[job.name] = created.attrs.nextRunAt;
+    if (interval !== null && created.attrs.nextRunAt) saved.push({ job, interval, at: created.attrs.nextRunAt });
   }
-  if (overdue.length > 0) {
-    // Only entries still unlocked and overdue: one a worker took meanwhile keeps its run.
-    const moves = overdue.map(({ job, interval }) => {
-      const at = spreadStart(job.name, intervalOf(interval), now, dueTogether);
-      result.firstRuns[job.name] = at;
-      return { updateOne: { filter: { name: agendaJobNames[job.type], 'data.job': job.name, lockedAt: null, nextRunAt: { $lt: now } }, update: { $set: { nextRunAt: at } } } };
-    });
-    await withStoreErrors('spread overdue jobs', () => store.db.collection(agendaCollection).bulkWrite(moves, { ordered: false }));
-  }
+  // Saving a thousand entries one by one takes a while (a minute on a loaded machine), and the spread is counted from
+  // when they were all in place, so none is late before a worker can take it: one more write for all of them. Only
+  // entries as this saved them (unlocked, untouched) or still overdue are moved; one a worker took meanwhile keeps its run.
+  const anchor = new Date(now.getTime() + (Date.now() - startedAt));
+  const moves = [
+    ...(saved.length > 1 ? saved : []).map(({ job, interval, at }) => ({ job, interval, filter: { lockedAt: null, nextRunAt: at } })),
+    ...overdue.map(({ job, interval }) => ({ job, interval: intervalOf(interval), filter: { lockedAt: null, nextRunAt: { $lt: now } } })),
+  ].map(({ job, interval, filter }) => {
+    const at = spreadStart(job.name, interval, anchor, dueTogether);
+    result.firstRuns[job.name] = at;
+    return { updateOne: { filter: { name: agendaJobNames[job.type], 'data.job': job.name, ...filter }, update: { $set: { nextRunAt: at } } } };
+  });
+  if (moves.length > 0) await withStoreErrors('spread jobs due together', () => store.db.collection(agendaCollection).bulkWrite(moves, { ordered: false }));
   return result;
 }
