@@ -8,20 +8,12 @@ import { startTestDatabase, type TestDatabase } from '../../src/store/index.ts';
 import { buildMime } from '../helpers/build-mime.ts';
 import { emulatorClient } from '../helpers/emulator-client.ts';
 import { clientId, secretValue, supportMailbox, tenantId, testTenant } from '../helpers/mail-world.ts';
+import { startCliProject } from '../helpers/cli-project.ts';
 import { runCli, startCli, type CliResult } from '../helpers/run-cli.ts';
 
 // The CLI as a user runs it: a project folder, `mailroom emulator` state in .mailroom/emulator, the real binary.
 test('jobs run, results, show, list, disable and tickets show work through the binary', async (t) => {
-  const project = await mkdtemp(join(tmpdir(), 'mailroom-cli-'));
-  t.teardown(() => rm(project, { recursive: true, force: true }));
-  await cp('rules/default.json', join(project, 'rules/default.json'));
-  const emulator = await startEmulator({ port: 0, stateDir: join(project, '.mailroom/emulator'), tenant: testTenant() });
-  t.teardown(() => emulator.close());
-  await mkdir(join(project, 'schedules'));
-  await writeFile(join(project, 'schedules/test.json'), JSON.stringify({
-    connections: [{ name: 'local', tenantId, clientId, cloud: 'emulator', credential: { clientSecret: { env: 'LOCAL_SECRET' } } }],
-    jobs: [{ name: 'support', type: 'mail', connection: 'local', mailbox: supportMailbox, folder: 'Inbox/Support' }],
-  }));
+  const { project, emulator } = await startCliProject(t, 'cli', [{ name: 'support', type: 'mail', connection: 'local', mailbox: supportMailbox, folder: 'Inbox/Support' }]);
   await emulatorClient(emulator).deliver(supportMailbox, buildMime({ from: 'Ann <ann@fabrikam.example>', subject: 'Monitor flickers', body: 'Since today.', messageId: 'cli-1@fabrikam.example' }), 'Inbox/Support');
   const db = await startTestDatabase();
   t.teardown(() => db.drop());

@@ -1,31 +1,19 @@
 import test from 'ava';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startEmulator } from '../../src/emulator/index.ts';
 import { startTestDatabase } from '../../src/store/index.ts';
 import { buildMime } from '../helpers/build-mime.ts';
 import { emulatorClient } from '../helpers/emulator-client.ts';
-import { clientId, secretValue, supportMailbox, tenantId, testTenant } from '../helpers/mail-world.ts';
+import { secretValue, supportMailbox } from '../helpers/mail-world.ts';
+import { startCliProject } from '../helpers/cli-project.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 interface Row { name: string; backlog: { backlog: string; since: string | null; state: string; firstConnectedAt: string | null; skipsBefore: string | null } | null }
 
 test('jobs list shows each mail job\'s backlog setting, and once it connected, when (the time its skipped backlog was cut at)', async (t) => {
-  const project = await mkdtemp(join(tmpdir(), 'mailroom-jobs-list-backlog-'));
-  t.teardown(() => rm(project, { recursive: true, force: true }));
-  await cp('rules/default.json', join(project, 'rules/default.json'));
-  const emulator = await startEmulator({ port: 0, stateDir: join(project, '.mailroom/emulator'), tenant: testTenant() });
-  t.teardown(() => emulator.close());
-  await mkdir(join(project, 'schedules'));
-  await writeFile(join(project, 'schedules/test.json'), JSON.stringify({
-    connections: [{ name: 'local', tenantId, clientId, cloud: 'emulator', credential: { clientSecret: { env: 'LOCAL_SECRET' } } }],
-    jobs: [
-      { name: 'support', type: 'mail', connection: 'local', mailbox: supportMailbox, folder: 'Inbox/Support', backlog: 'skip' },
-      { name: 'inbox', type: 'mail', connection: 'local', mailbox: supportMailbox, folder: 'Inbox', since: '2026-11-01' },
-      { name: 'notify', type: 'notifications', connection: 'local', mailbox: supportMailbox },
-    ],
-  }));
+  const { project, emulator } = await startCliProject(t, 'jobs-list-backlog', [
+    { name: 'support', type: 'mail', connection: 'local', mailbox: supportMailbox, folder: 'Inbox/Support', backlog: 'skip' },
+    { name: 'inbox', type: 'mail', connection: 'local', mailbox: supportMailbox, folder: 'Inbox', since: '2026-11-01' },
+    { name: 'notify', type: 'notifications', connection: 'local', mailbox: supportMailbox },
+  ]);
   const old = buildMime({ from: 'Ann <ann@fabrikam.example>', subject: 'Old question', body: 'From last year.', messageId: 'old-1@fabrikam.example' });
   await emulatorClient(emulator).call('POST', `/_emulator/mailboxes/${encodeURIComponent(supportMailbox)}/messages?folder=Inbox%2FSupport&receivedDateTime=2025-06-01T08:00:00Z`, old, 'message/rfc822');
   const db = await startTestDatabase();
