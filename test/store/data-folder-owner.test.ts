@@ -1,17 +1,17 @@
 import test from 'ava';
-import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { startEmulator } from '../../src/emulator/index.ts';
 import { ensureMongoJavaServer } from '../../src/store/embedded/build-mongo-java-server.ts';
 import { findExecutable } from '../../src/store/embedded/find-executable.ts';
 import { claimDataFolder } from '../../src/store/embedded/claim-data-folder.ts';
 import { mailroomCacheDir } from '../../src/store/index.ts';
 import { buildMime } from '../helpers/build-mime.ts';
+import { startCliProject } from '../helpers/cli-project.ts';
 import { emulatorClient } from '../helpers/emulator-client.ts';
-import { clientId, secretValue, supportMailbox, tenantId, testTenant } from '../helpers/mail-world.ts';
+import { secretValue, supportMailbox } from '../helpers/mail-world.ts';
 import { runCli, startCli } from '../helpers/run-cli.ts';
 
 const mode = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
@@ -35,16 +35,7 @@ async function privateCache(t: { teardown(fn: () => unknown): void }): Promise<{
 }
 
 test('a command started while `mailroom start` prepares the database waits for it and sees its tickets; one server, private files', async (t) => {
-  const project = await mkdtemp(join(tmpdir(), 'mailroom-owner-'));
-  t.teardown(() => rm(project, { recursive: true, force: true }));
-  await cp('rules/default.json', join(project, 'rules/default.json'));
-  const emulator = await startEmulator({ port: 0, stateDir: join(project, '.mailroom/emulator'), tenant: testTenant() });
-  t.teardown(() => emulator.close());
-  await mkdir(join(project, 'schedules'));
-  await writeFile(join(project, 'schedules/test.json'), JSON.stringify({
-    connections: [{ name: 'local', tenantId, clientId, cloud: 'emulator', credential: { clientSecret: { env: 'LOCAL_SECRET' } } }],
-    jobs: [{ name: 'support', type: 'mail', connection: 'local', mailbox: supportMailbox, folder: 'Inbox/Support', schedule: '1 hour' }],
-  }));
+  const { project, emulator } = await startCliProject(t, 'owner', [{ name: 'support', type: 'mail', connection: 'local', mailbox: supportMailbox, folder: 'Inbox/Support', schedule: '1 hour' }]);
   for (let i = 0; i < 3; i += 1) {
     await emulatorClient(emulator).deliver(supportMailbox, buildMime({ from: 'Ann <ann@fabrikam.example>', subject: `Owner ${i}`, body: 'Hello.', messageId: `owner-${i}@fabrikam.example` }), 'Inbox/Support');
   }
