@@ -15,7 +15,7 @@ interface Started {
  * The fetch units of a run in their order, one unit ahead: when a unit's results are taken, the next one is sent at
  * once, so Graph (and the emulator or Exchange behind it) works on the next MIME while the connector and the database
  * decide, plan, apply and finish the mail already fetched. Never more than one unit ahead, so on top of the unit
- * being worked on at most one more is held: one `$batch` within `batchBudgetBytes` (12 MiB of MIME, about five times
+ * being worked on at most one more is held: one `$batch` within `batchBudgetBytes` of MIME (about five times
  * that for a moment while its JSON is parsed), or one mail streaming into the file store (no memory).
  *
  * A unit's failure reaches the caller where it takes that unit, exactly where fetching it in place would have thrown,
