@@ -19,7 +19,7 @@ const agendaCollection = 'agendaJobs';
 /**
  * Jobs a worker runs at once unless told otherwise (`mailroom worker --concurrency`). An empty poll mostly waits on
  * the database and Graph (measured in README's performance paragraph), so more than the cores; a run working a backlog
- * holds up to a 12 MiB $batch of MIME, so not so many that a worker's memory follows the number of busy mailboxes.
+ * holds up to two 8 MiB $batches of MIME (one fetched ahead), so not so many that a worker's memory follows the number of busy mailboxes.
  */
 export const defaultConcurrency = 8;
 
